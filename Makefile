@@ -1,0 +1,51 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+PYTHON ?= python3.11
+PORT ?= 8000
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+MANAGE := $(UV) run --frozen python manage.py
+
+.PHONY: run test test-sqlite test-postgres venv lint worker clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+venv: .venv/.synced
+
+# Serve the site on SQLite with demo content, with the email worker beside it.
+run: venv
+	@mkdir -p var/mail
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_demo --if-empty
+	@echo "Emails (confirmation links and decisions) are written to $(CURDIR)/var/mail/"
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops the site and the worker)"
+	@export EMAIL_FILE_PATH=$(CURDIR)/var/mail SITE_URL=http://127.0.0.1:$(PORT); \
+	$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+
+# The whole suite on SQLite, then again on a throwaway PostgreSQL server; browser tests run in
+# real headless Chromium (installed from Debian's packages when missing).
+test: venv
+	bash scripts/ensure-chromium
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: venv
+	env -u DATABASE_URL $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+test-postgres: venv
+	bash scripts/with-postgres $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(UV) run --frozen ruff check .
+
+clean:
+	rm -rf .venv .tools var

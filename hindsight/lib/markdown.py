@@ -1,0 +1,37 @@
+"""Markdown in, safe HTML out.
+
+Authors write in a small subset (paragraphs, emphasis, lists, quotes). Their raw HTML is escaped
+first, so `<b>` shows as typed instead of vanishing, and nh3 removes anything outside the subset
+as a second line of defence.
+"""
+
+import html
+
+import markdown as markdown_lib
+import nh3
+
+AUTHOR_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote"}
+# Moderators' pages (treatments, articles) may also use headings and links.
+EDITOR_TAGS = AUTHOR_TAGS | {"h2", "h3", "h4", "a", "code", "hr"}
+
+
+def _render(text: str, tags: set[str], allow_links: bool) -> str:
+    source = html.escape(text, quote=False)
+    rendered = markdown_lib.markdown(source, extensions=["sane_lists", "nl2br"])
+    return nh3.clean(
+        rendered,
+        tags=tags,
+        attributes={"a": {"href"}} if allow_links else {},
+        url_schemes={"https", "http", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+
+
+def render_author_markdown(text: str) -> str:
+    """HTML for text written by a member of the public."""
+    return _render(text, AUTHOR_TAGS, allow_links=False)
+
+
+def render_editor_markdown(text: str) -> str:
+    """HTML for text written by a moderator in the admin."""
+    return _render(text, EDITOR_TAGS, allow_links=True)

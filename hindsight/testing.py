@@ -1,0 +1,93 @@
+"""Helpers shared by the tests of every app: personas and small builders of valid data."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+
+from stories.models import Story
+from treatments.content import CCSVI_VENOPLASTY
+from treatments.models import Treatment
+
+
+def make_treatment(**overrides) -> Treatment:
+    fields = {**CCSVI_VENOPLASTY, **overrides}
+    treatment, _ = Treatment.objects.get_or_create(slug=fields.pop("slug"), defaults=fields)
+    return treatment
+
+
+def make_moderator(username: str = "mod") -> "object":
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.invalid", "a-long-test-password-1", is_staff=True
+    )
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    for codename in ("view_story", "change_story", "view_storyawaitingreview",
+                     "change_storyawaitingreview", "view_moderationdecision"):
+        group.permissions.add(Permission.objects.get(codename=codename))
+    user.groups.add(group)
+    return user
+
+
+def valid_story_post(treatment: Treatment, **overrides) -> dict:
+    """POST data for the share form that passes validation."""
+    data = {
+        "treatment": str(treatment.pk),
+        "procedure_status": "yes",
+        "treated_month": "3",
+        "treated_year": "2011",
+        "country": "PL",
+        "city": "Katowice",
+        "clinic": "A private clinic",
+        "treated_by": "Dr Example",
+        "procedure_kind": "balloon",
+        "veins": ["left_jugular", "azygos"],
+        "result": "little_better",
+        "symptom_fatigue": "better",
+        "symptom_walking": "same",
+        "change_onset": "week",
+        "complications": ["none"],
+        "treated_again": "no",
+        "cost_amount": "9000",
+        "cost_currency": "USD",
+        "title": "Warmer hands after Katowice",
+        "body": "My fatigue lifted within a week and my hands were warm for the first time.",
+        "ms_type": "rrms",
+        "diagnosis_year": "2004",
+        "age_band": "40_49",
+        "sex": "female",
+        "display_name": "Anna",
+        "email": "anna@example.com",
+        "consent_publish": "on",
+        "consent_statistics": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_story(treatment: Treatment | None = None, *, status=Story.Status.APPROVED, **fields):
+    treatment = treatment or make_treatment()
+    defaults = dict(
+        treatment=treatment,
+        title="A story",
+        body="What happened to me after the procedure, in my own words.",
+        procedure_status="yes",
+        treated_year=2011,
+        treated_month=3,
+        country="PL",
+        city="Katowice",
+        result="little_better",
+        symptoms={"fatigue": "better"},
+        change_onset="week",
+        display_name="Anna",
+        email="anna@example.com",
+        consent_publish=True,
+        consent_statistics=True,
+        status=status,
+    )
+    defaults.update(fields)
+    story = Story(**defaults)
+    if status == Story.Status.APPROVED:
+        from django.utils import timezone
+
+        story.published_at = story.published_at or timezone.now()
+        story.assign_slug()
+    story.save()
+    return story

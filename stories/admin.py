@@ -1,0 +1,243 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from moderation.models import RejectReason
+from moderation.services import decisions_for
+from stories import services
+from stories.models import Story, StoryAwaitingReview, StoryConsent
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=RejectReason.choices)
+    note = forms.CharField(
+        label=_("Note to the author (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sent to the author with the decision. Required for ‘another reason’."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == RejectReason.OTHER and not data.get("note", "").strip():
+            self.add_error("note", _("Say why when the reason is ‘another reason’."))
+        return data
+
+
+class StoryConsentInline(admin.TabularInline):
+    model = StoryConsent
+    fields = ["purpose", "granted", "version", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "treatment", "status", "result", "procedure_status", "submitted_at", "is_demo",
+    ]
+    list_filter = ["status", "treatment", "result", "procedure_status", "is_demo"]
+    search_fields = ["title", "display_name"]
+    date_hierarchy = "submitted_at"
+    list_select_related = ["treatment"]
+    actions = ["approve_selected", "reject_selected"]
+    inlines = [StoryConsentInline]
+    change_form_template = "admin/stories/story/change_form.html"
+    readonly_fields = [
+        "status", "slug", "submitted_at", "email_confirmed_at", "published_at", "updated_at",
+        "consent_publish", "consent_statistics", "is_demo", "public_link", "history",
+    ]
+    fieldsets = [
+        (_("Moderation"), {"fields": [
+            "status", "public_link", "history", "submitted_at", "email_confirmed_at",
+            "published_at", "updated_at", "is_demo",
+        ]}),
+        (_("The story"), {
+            "description": _("Edit to remove names, places or details that identify anyone "
+                             "before approving. Every edit is recorded."),
+            "fields": ["title", "body", "display_name"],
+        }),
+        (_("The treatment"), {"fields": [
+            "treatment", "procedure_status", "treated_month", "treated_year", "country", "city",
+            "clinic", "treated_by", "procedure_kind", "veins",
+        ]}),
+        (_("How it went"), {"fields": [
+            "result", "symptoms", "change_onset", "complications", "complications_other",
+            "treated_again", "cost_amount", "cost_currency",
+        ]}),
+        (_("About the author"), {"fields": ["ms_type", "diagnosis_year", "age_band", "sex"]}),
+        (_("Consent"), {"fields": ["consent_publish", "consent_statistics"]}),
+    ]
+
+    def has_add_permission(self, request):
+        # Stories come from their authors, through the public form.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a story is the author's right (erasure), not a moderation tool.
+        return request.user.is_superuser
+
+    @admin.display(description=_("Public page"))
+    def public_link(self, story: Story) -> str:
+        if story.is_public:
+            return format_html('<a href="{}">{}</a>', story.get_absolute_url(), story.slug)
+        return "—"
+
+    @admin.display(description=_("Decisions"))
+    def history(self, story: Story) -> str:
+        decisions = decisions_for(story)
+        if not decisions:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} · {} · {} {}</li>",
+                (
+                    (
+                        d.created_at.strftime("%Y-%m-%d %H:%M"),
+                        d.get_action_display(),
+                        d.moderator or _("the author"),
+                        f"· {d.get_reason_display()}" if d.reason else "",
+                    )
+                    for d in decisions
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            services.story_record_edit(
+                story=obj, moderator=request.user, changed_fields=list(form.changed_data)
+            )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<int:story_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="%s_%s_approve" % info,
+            ),
+            path(
+                "<int:story_id>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="%s_%s_reject" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def _check_can_moderate(self, request: HttpRequest) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    def approve_view(self, request: HttpRequest, story_id: int) -> HttpResponse:
+        self._check_can_moderate(request)
+        if request.method != "POST":
+            return HttpResponseRedirect(self._change_url(story_id))
+        story = get_object_or_404(Story, pk=story_id)
+        try:
+            services.story_approve(story=story, moderator=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("Approved and published: %s") % story.title)
+        return HttpResponseRedirect(self._queue_url())
+
+    def reject_view(self, request: HttpRequest, story_id: int) -> HttpResponse:
+        self._check_can_moderate(request)
+        story = get_object_or_404(Story, pk=story_id)
+        return self._reject(request, Story.objects.filter(pk=story.pk), single=story)
+
+    @admin.action(description=_("Approve and publish the selected stories"))
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        self._check_can_moderate(request)
+        approved, refused = 0, []
+        for story in queryset:
+            try:
+                services.story_approve(story=story, moderator=request.user)
+                approved += 1
+            except ValidationError:
+                refused.append(story.title)
+        if approved:
+            self.message_user(
+                request,
+                ngettext("Approved %d story.", "Approved %d stories.", approved) % approved,
+            )
+        if refused:
+            self.message_user(
+                request,
+                _("Not approved (they were not waiting for review): %s") % ", ".join(refused),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Reject the selected stories…"))
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Story]):
+        self._check_can_moderate(request)
+        return self._reject(request, queryset)
+
+    def _reject(self, request, queryset, single: Story | None = None) -> HttpResponse:
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            rejected = 0
+            for story in queryset:
+                try:
+                    services.story_reject(
+                        story=story,
+                        moderator=request.user,
+                        reason=form.cleaned_data["reason"],
+                        note=form.cleaned_data["note"],
+                    )
+                    rejected += 1
+                except ValidationError as error:
+                    self.message_user(request, f"{story.title}: {' '.join(error.messages)}",
+                                      messages.ERROR)
+            if rejected:
+                self.message_user(
+                    request,
+                    ngettext("Rejected %d story.", "Rejected %d stories.", rejected) % rejected,
+                )
+            return HttpResponseRedirect(self._queue_url())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject stories"),
+            "opts": self.opts,
+            "form": form,
+            "stories": queryset,
+            "single": single,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/stories/story/reject.html", context)
+
+    def _change_url(self, story_id: int) -> str:
+        return reverse("admin:stories_story_change", args=[story_id])
+
+    def _queue_url(self) -> str:
+        return reverse("admin:stories_storyawaitingreview_changelist")
+
+
+@admin.register(StoryAwaitingReview)
+class StoryAwaitingReviewAdmin(StoryAdmin):
+    list_display = ["title", "treatment", "result", "procedure_status", "email_confirmed_at"]
+    list_filter = ["treatment", "result", "procedure_status"]
+    date_hierarchy = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).awaiting_review().order_by("email_confirmed_at")
+
+    def get_urls(self):
+        # The approve and reject views are registered once, under StoryAdmin.
+        return super(StoryAdmin, self).get_urls()

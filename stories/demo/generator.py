@@ -1,0 +1,171 @@
+"""Invented example stories for the demo site and for benchmarks.
+
+Nothing here is a real person's experience: every story is marked `is_demo` and the site shows
+it as an invented example. Answers are drawn at random (seeded, so runs repeat) to look varied,
+not to suggest any result; the mix of results says nothing about the treatment.
+"""
+
+import datetime
+import random
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+from stories.choices import (
+    AgeBand,
+    ChangeOnset,
+    Complication,
+    MsType,
+    ProcedureKind,
+    ProcedureStatus,
+    Result,
+    Sex,
+    Symptom,
+    SymptomChange,
+    TreatedAgain,
+    Vein,
+)
+from stories.models import Story
+from treatments.models import Treatment
+
+PLACES = [
+    ("PL", "Katowice"), ("BG", "Sofia"), ("IN", "Delhi"), ("MX", "Monterrey"),
+    ("CR", "San José"), ("US", "Albany"), ("IT", "Ferrara"), ("EG", "Cairo"),
+    ("CA", "Vancouver"), ("GB", "London"), ("US", "Irvine"), ("AU", "Sydney"),
+]
+NAMES = [
+    "Anna", "Marek", "Lou", "Priya", "Sam", "Jo", "Teresa", "Dev", "Kasia", "Mo", "Ruth", "Ian",
+    "Bea", "Tom", "Nadia", "Chris",
+]
+CURRENCY_BY_COUNTRY = {"PL": "PLN", "BG": "BGN", "IN": "INR", "MX": "MXN", "CR": "CRC",
+                       "US": "USD", "IT": "EUR", "EG": "EGP", "CA": "CAD", "GB": "GBP",
+                       "AU": "AUD"}
+
+OPENINGS = {
+    "good": [
+        "The first week after the procedure I felt a lift I had not felt in years.",
+        "I went in with low expectations and came out feeling warmer in my hands and feet.",
+        "My fatigue eased within days, and I started walking the dog again.",
+    ],
+    "flat": [
+        "Honestly, nothing much changed, and I had hoped for so much.",
+        "I waited for the improvements other people described. They did not come for me.",
+        "Some days felt better, some worse, which is how my MS has always been.",
+    ],
+    "bad": [
+        "I wish someone had told me more about the risks before I went.",
+        "Two months later I was back in hospital with a clot in the treated vein.",
+        "The vein narrowed again and I was offered a second procedure, which I turned down.",
+    ],
+    "undecided": [
+        "I have read everything I can find and I still do not know what to do.",
+        "My neurologist showed me the trial results and we talked for a long time.",
+        "I had a date booked, then cancelled it after reading about the sham-controlled trials.",
+    ],
+}
+MIDDLES = [
+    "The clinic was friendly and the travel was hard. My partner came with me and took notes.",
+    "I kept a diary every day for the first month, which helped me see the ups and downs.",
+    "My MS nurse asked me to keep taking my usual medication, and I did.",
+    "The cost was more than we had saved, and friends helped us raise the rest.",
+]
+CLOSINGS = [
+    "I will come back and say how things are in six months.",
+    "If you are deciding, talk to your neurologist and read the trials too.",
+    "*Invented example:* this story was written for the demo site.",
+]
+
+
+def _result_mood(result: str) -> str:
+    if result in (Result.MUCH_BETTER, Result.LITTLE_BETTER):
+        return "good"
+    if result in (Result.LITTLE_WORSE, Result.MUCH_WORSE):
+        return "bad"
+    return "flat"
+
+
+def demo_story(rng: random.Random, treatment: Treatment, index: int) -> Story:
+    """One invented story, not yet saved."""
+    status = rng.choices(
+        [ProcedureStatus.HAD, ProcedureStatus.BOOKED, ProcedureStatus.CONSIDERING,
+         ProcedureStatus.DECIDED_AGAINST],
+        weights=[70, 8, 12, 10],
+    )[0]
+    story = Story(
+        treatment=treatment,
+        procedure_status=status,
+        display_name=f"{rng.choice(NAMES)} (example)",
+        email=f"demo-{index}@example.invalid",
+        consent_publish=True,
+        consent_statistics=rng.random() < 0.9,
+        is_demo=True,
+        ms_type=rng.choice([*MsType.values, "", ""]),
+        age_band=rng.choice([*AgeBand.values, ""]),
+        sex=rng.choice([*Sex.values, ""]),
+    )
+    mood = "undecided"
+    if status == ProcedureStatus.HAD:
+        country, city = rng.choice(PLACES)
+        year = rng.randint(2010, 2016)
+        story.treated_year = year
+        story.treated_month = rng.choice([None, *range(1, 13)])
+        story.diagnosis_year = rng.choice([None, year - rng.randint(1, 20)])
+        story.country, story.city = country, city
+        story.clinic = rng.choice(["", "a private vascular clinic", "the university hospital"])
+        story.procedure_kind = rng.choice(ProcedureKind.values)
+        story.veins = rng.sample([v for v in Vein.values if v != Vein.UNKNOWN], rng.randint(1, 2))
+        story.result = rng.choices(
+            Result.values, weights=[15, 25, 30, 10, 8, 12]
+        )[0]
+        mood = _result_mood(story.result)
+        changes = SymptomChange.values
+        story.symptoms = {
+            symptom: rng.choice(changes) for symptom in rng.sample(Symptom.values, rng.randint(3, 9))
+        }
+        story.change_onset = rng.choice(ChangeOnset.values)
+        complications = rng.choices(
+            [[Complication.NONE], [Complication.RESTENOSIS], [Complication.VEIN_CLOT],
+             [Complication.BLEEDING], []],
+            weights=[60, 15, 5, 5, 15],
+        )[0]
+        story.complications = complications
+        story.treated_again = rng.choice([TreatedAgain.YES, TreatedAgain.NO, TreatedAgain.NO, ""])
+        if rng.random() < 0.6:
+            story.cost_amount = rng.randrange(3000, 15000, 250)
+            story.cost_currency = CURRENCY_BY_COUNTRY[country]
+    story.title = _title(rng, story, mood)
+    story.body = "\n\n".join(
+        [rng.choice(OPENINGS[mood]), rng.choice(MIDDLES), rng.choice(CLOSINGS)]
+    )
+    return story
+
+
+def _title(rng: random.Random, story: Story, mood: str) -> str:
+    if mood == "undecided":
+        return rng.choice(["Still deciding", "Why I said no", "Booked, and nervous",
+                           "Reading the trials first"])
+    place = story.city or "abroad"
+    return rng.choice({
+        "good": [f"Warm hands again after {place}", "A good first year", "Better, for now"],
+        "flat": [f"No change after {place}", "It did not work for me", "Hard to say"],
+        "bad": ["Worse, and a clot", f"What went wrong in {place}", "The vein narrowed again"],
+    }[mood])
+
+
+def demo_stories(treatment: Treatment, count: int, *, seed: int = 2009) -> Iterator[Story]:
+    """`count` invented stories, published at spread-out times in the past year."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    rendered: dict[str, tuple[str, str]] = {}
+    for index in range(count):
+        story = demo_story(rng, treatment, index)
+        story.status = Story.Status.APPROVED
+        story.published_at = now - datetime.timedelta(minutes=rng.randint(10, 525600))
+        story.email_confirmed_at = story.published_at
+        story.assign_slug()
+        # Bodies repeat across many stories; render each distinct body once.
+        if story.body not in rendered:
+            story.refresh_derived()
+            rendered[story.body] = (story.body_html, story.excerpt)
+        story.body_html, story.excerpt = rendered[story.body]
+        yield story

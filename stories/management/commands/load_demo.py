@@ -1,0 +1,108 @@
+import secrets
+from itertools import islice
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from stories.demo.generator import demo_stories
+from stories.models import Story, StoryConsent
+from treatments.content import CCSVI_VENOPLASTY
+from treatments.models import Treatment
+
+MODERATOR_USERNAME = "moderator"
+MODERATOR_PERMISSIONS = [
+    ("stories", "story", ["view", "change"]),
+    ("stories", "storyawaitingreview", ["view", "change"]),
+    ("stories", "storyconsent", ["view"]),
+    ("moderation", "moderationdecision", ["view"]),
+    ("treatments", "treatment", ["view", "change"]),
+]
+BATCH = 2000
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo treatment (CCSVI venoplasty), a moderator account and invented example "
+        "stories. With --stories N, add N more for benchmarks (e.g. 100000)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stories", type=int, default=36,
+                            help="How many invented stories to create (default 36).")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing if the database already has a treatment.")
+        parser.add_argument("--seed", type=int, default=2009)
+
+    def handle(self, *args, stories: int, if_empty: bool, seed: int, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Demo content is not for a production site.")
+        if if_empty and Treatment.objects.exists():
+            self.stdout.write("The database already has content; demo content not loaded.")
+            self._print_moderator()
+            return
+        treatment, _ = Treatment.objects.update_or_create(
+            slug=CCSVI_VENOPLASTY["slug"], defaults=CCSVI_VENOPLASTY
+        )
+        self._moderator()
+        self._create_stories(treatment, stories, seed)
+        self._add_waiting_story(treatment, seed)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo content ready: {Story.objects.filter(is_demo=True).count()} invented stories."
+        ))
+        self._print_moderator()
+
+    def _create_stories(self, treatment: Treatment, count: int, seed: int) -> None:
+        generated = demo_stories(treatment, count, seed=seed + Story.objects.count())
+        with tqdm(total=count, desc="Stories", unit="story", disable=count < BATCH) as bar:
+            while batch := list(islice(generated, BATCH)):
+                with transaction.atomic():
+                    created = Story.objects.bulk_create(batch)
+                    StoryConsent.objects.bulk_create(
+                        StoryConsent(story=story, purpose=purpose, granted=granted,
+                                     version="demo", text="Invented example.")
+                        for story in created
+                        for purpose, granted in (("publish", story.consent_publish),
+                                                 ("statistics", story.consent_statistics))
+                    )
+                bar.update(len(batch))
+
+    def _add_waiting_story(self, treatment: Treatment, seed: int) -> None:
+        """Two confirmed stories waiting for review, so the moderation queue has work."""
+        for story in islice(demo_stories(treatment, 2, seed=seed + 7), 2):
+            story.status = Story.Status.PENDING
+            story.slug = None
+            story.published_at = None
+            story.save()
+
+    def _moderator(self) -> None:
+        group, _ = Group.objects.get_or_create(name="Moderators")
+        for app_label, model, actions in MODERATOR_PERMISSIONS:
+            for action in actions:
+                group.permissions.add(Permission.objects.get(
+                    content_type__app_label=app_label, codename=f"{action}_{model}"
+                ))
+        User = get_user_model()
+        user = User.objects.filter(username=MODERATOR_USERNAME).first()
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            user = User.objects.create_user(
+                MODERATOR_USERNAME, "moderator@example.invalid", password, is_staff=True
+            )
+            password_file = settings.VAR_DIR / "demo-moderator-password.txt"
+            password_file.parent.mkdir(parents=True, exist_ok=True)
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+        user.groups.add(group)
+
+    def _print_moderator(self) -> None:
+        password_file = settings.VAR_DIR / "demo-moderator-password.txt"
+        if password_file.exists():
+            self.stdout.write(
+                f"Demo moderator: sign in at {settings.SITE_URL}/moderation/ as "
+                f"'{MODERATOR_USERNAME}' with the password in {password_file} "
+                f"({password_file.read_text().strip()})."
+            )

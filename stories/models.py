@@ -1,0 +1,271 @@
+import datetime
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django.utils import formats
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from hindsight.lib.markdown import render_author_markdown
+from stories.choices import (
+    AgeBand,
+    ChangeOnset,
+    Complication,
+    MsType,
+    ProcedureKind,
+    ProcedureStatus,
+    Result,
+    Sex,
+    Symptom,
+    SymptomChange,
+    TreatedAgain,
+    Vein,
+)
+from treatments.models import Treatment
+
+# Bump when the wording of a consent changes; the exact text given is stored with each record.
+CONSENT_VERSION = "2026-11-1"
+CONSENT_TEXTS = {
+    "publish": _(
+        "Publish my story on this site under my display name, after a moderator has read it. "
+        "My email address is never shown."
+    ),
+    "statistics": _(
+        "Include my answers, without my name, email or words, in the site's statistics and in "
+        "de-identified data for researchers."
+    ),
+}
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def public(self) -> "StoryQuerySet":
+        """Stories anyone may read: approved by a moderator, with the author's consent."""
+        return self.filter(status=Story.Status.APPROVED, consent_publish=True)
+
+    def awaiting_review(self) -> "StoryQuerySet":
+        return self.filter(status=Story.Status.PENDING)
+
+    def for_list(self) -> "StoryQuerySet":
+        """Only what a list row shows, newest first, in one query."""
+        return (
+            self.select_related("treatment")
+            .only(
+                "slug", "title", "excerpt", "display_name", "published_at", "procedure_status",
+                "treated_month", "treated_year", "country", "city", "procedure_kind", "result",
+                "symptoms", "change_onset", "is_demo", "treatment__name", "treatment__slug",
+                "treatment__short_name",
+            )
+            .order_by("-published_at", "-id")
+        )
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Waiting for the author to confirm their email")
+        PENDING = "pending", _("Waiting for a moderator")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+
+    treatment = models.ForeignKey(
+        Treatment, verbose_name=_("treatment"), on_delete=models.PROTECT, related_name="stories"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    slug = models.SlugField(_("address"), max_length=80, unique=True, null=True, blank=True)
+
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("story"), max_length=20000)
+    body_html = models.TextField(editable=False, default="")
+    excerpt = models.CharField(max_length=300, editable=False, default="")
+
+    # Did you get the treatment? Where? Who did it?
+    procedure_status = models.CharField(
+        _("had the procedure"), max_length=20, choices=ProcedureStatus.choices
+    )
+    treated_month = models.PositiveSmallIntegerField(_("month treated"), null=True, blank=True)
+    treated_year = models.PositiveSmallIntegerField(_("year treated"), null=True, blank=True)
+    country = CountryField(_("country"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    clinic = models.CharField(_("clinic or hospital"), max_length=200, blank=True)
+    treated_by = models.CharField(_("who treated you"), max_length=200, blank=True)
+    procedure_kind = models.CharField(
+        _("balloon or stent"), max_length=20, choices=ProcedureKind.choices, blank=True
+    )
+    veins = models.JSONField(_("veins treated"), default=list, blank=True)
+
+    # Was it a success? What improved? How soon?
+    result = models.CharField(_("overall result"), max_length=20, choices=Result.choices, blank=True)
+    symptoms = models.JSONField(_("symptoms"), default=dict, blank=True)
+    change_onset = models.CharField(
+        _("how soon a change came"), max_length=20, choices=ChangeOnset.choices, blank=True
+    )
+    complications = models.JSONField(_("complications"), default=list, blank=True)
+    complications_other = models.CharField(
+        _("other complication"), max_length=200, blank=True
+    )
+    treated_again = models.CharField(
+        _("treated again"), max_length=10, choices=TreatedAgain.choices, blank=True
+    )
+    cost_amount = models.DecimalField(
+        _("cost"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cost_currency = models.CharField(_("currency"), max_length=3, blank=True)
+
+    # About the author, all optional.
+    ms_type = models.CharField(_("type of MS"), max_length=10, choices=MsType.choices, blank=True)
+    diagnosis_year = models.PositiveSmallIntegerField(_("year of diagnosis"), null=True, blank=True)
+    age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+
+    display_name = models.CharField(_("display name"), max_length=60)
+    email = models.EmailField(_("email"))
+    email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
+    consent_publish = models.BooleanField(_("consents to publication"), default=False)
+    consent_statistics = models.BooleanField(_("consents to statistics"), default=False)
+
+    is_demo = models.BooleanField(
+        _("invented example"), default=False, help_text=_("Demo content, not a real person.")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        indexes = [
+            models.Index(fields=["status", "consent_publish", "-published_at"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived text is kept beside the source so list and story pages never render Markdown.
+        self.refresh_derived()
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt"}
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self) -> None:
+        self.body_html = render_author_markdown(self.body)
+        flat = " ".join(self.body.split())
+        self.excerpt = Truncator(flat).chars(240)
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", args=[self.slug])
+
+    def assign_slug(self) -> None:
+        """Give a readable address, made from the title as approved (after any edits)."""
+        if self.slug:
+            return
+        base = slugify(self.title)[:60].strip("-") or "story"
+        self.slug = f"{base}-{secrets.token_hex(5)}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED and self.consent_publish
+
+    @property
+    def had_procedure(self) -> bool:
+        return self.procedure_status == ProcedureStatus.HAD
+
+    def treated_on_display(self) -> str:
+        if not self.treated_year:
+            return ""
+        if self.treated_month:
+            return formats.date_format(
+                datetime.date(self.treated_year, self.treated_month, 1), "F Y"
+            )
+        return str(self.treated_year)
+
+    def place_display(self) -> str:
+        parts = [self.city, self.country.name if self.country else ""]
+        return ", ".join(part for part in parts if part)
+
+    def symptom_changes(self) -> list[tuple[str, str, str]]:
+        """(code, symptom label, change label) for each symptom the author answered."""
+        labels = dict(SymptomChange.choices)
+        return [
+            (symptom.value, symptom.label, labels[self.symptoms[symptom.value]])
+            for symptom in Symptom
+            if self.symptoms.get(symptom.value) in labels
+        ]
+
+    def vein_labels(self) -> list[str]:
+        labels = dict(Vein.choices)
+        return [labels[code] for code in self.veins if code in labels]
+
+    def complication_labels(self) -> list[str]:
+        labels = dict(Complication.choices)
+        return [labels[code] for code in self.complications if code in labels]
+
+    def summary(self) -> str:
+        """One line such as: Treated in March 2011 in Katowice, Poland · Balloon angioplasty ·
+        'A little better' · fatigue better within a week."""
+        if not self.had_procedure:
+            return str(self.get_procedure_status_display())
+        parts = []
+        treated = gettext("Treated")
+        if when := self.treated_on_display():
+            treated += " " + gettext("in %(when)s") % {"when": when}
+        if where := self.place_display():
+            treated += " " + gettext("in %(where)s") % {"where": where}
+        parts.append(treated)
+        if self.procedure_kind and self.procedure_kind != ProcedureKind.UNSURE:
+            parts.append(str(self.get_procedure_kind_display()))
+        if self.result:
+            parts.append(f"‘{self.get_result_display()}’")
+        better = [
+            str(label).lower()
+            for code, label, _change in self.symptom_changes()
+            if self.symptoms[code] == "better"
+        ]
+        if better:
+            improved = gettext("%(symptoms)s better") % {"symptoms": ", ".join(better[:3])}
+            if self.change_onset and self.change_onset != ChangeOnset.NONE:
+                improved += " " + str(self.get_change_onset_display()).lower()
+            parts.append(improved)
+        return " · ".join(parts)
+
+
+class StoryConsent(models.Model):
+    """What the author agreed to, in the words they saw, and when. Rows are only added."""
+
+    class Purpose(models.TextChoices):
+        PUBLISH = "publish", _("Publish my story")
+        STATISTICS = "statistics", _("Include my answers in statistics")
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    granted = models.BooleanField()
+    version = models.CharField(max_length=20)
+    text = models.TextField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self) -> str:
+        state = gettext("given") if self.granted else gettext("not given")
+        return f"{self.get_purpose_display()}: {state}"
+
+
+class StoryAwaitingReview(Story):
+    """The moderation queue: stories whose authors confirmed their email, oldest first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("story awaiting review")
+        verbose_name_plural = _("stories awaiting review")

@@ -1,0 +1,110 @@
+"""What happens to a story: submitted, confirmed, approved or rejected, edited."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from moderation.models import Action, RejectReason
+from moderation.services import decision_record
+from stories.models import CONSENT_TEXTS, CONSENT_VERSION, Story, StoryConsent
+from stories.tasks import CONFIRM_SALT, send_story_email
+
+
+@transaction.atomic
+def story_submit(*, story: Story) -> Story:
+    """Save a new story from the public form, record its consents, and ask the author to
+    confirm their email. The email task row is written in the same transaction, so either
+    both exist or neither does."""
+    story.status = Story.Status.UNCONFIRMED
+    story.full_clean()
+    story.save()
+    StoryConsent.objects.bulk_create(
+        [
+            StoryConsent(
+                story=story,
+                purpose=purpose,
+                granted=granted,
+                version=CONSENT_VERSION,
+                text=str(CONSENT_TEXTS[purpose]),
+            )
+            for purpose, granted in (
+                (StoryConsent.Purpose.PUBLISH, story.consent_publish),
+                (StoryConsent.Purpose.STATISTICS, story.consent_statistics),
+            )
+        ]
+    )
+    send_story_email.enqueue(story.pk, "confirm")
+    return story
+
+
+def story_from_confirmation_token(token: str, *, max_age: int) -> Story | None:
+    """The story a confirmation link is for, or None if the link is bad, old or stale."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    story = Story.objects.filter(pk=data.get("story")).first()
+    if story is None or story.email != data.get("email"):
+        return None
+    return story
+
+
+@transaction.atomic
+def story_confirm_email(*, story: Story) -> Story:
+    """The author proved the address is theirs: the story joins the moderation queue."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if story.status != Story.Status.UNCONFIRMED:
+        return story
+    story.status = Story.Status.PENDING
+    story.email_confirmed_at = timezone.now()
+    story.save(update_fields=["status", "email_confirmed_at", "updated_at"])
+    decision_record(subject=story, action=Action.CONFIRM, moderator=None)
+    return story
+
+
+@transaction.atomic
+def story_approve(*, story: Story, moderator: AbstractBaseUser, note: str = "") -> Story:
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if story.status not in (Story.Status.PENDING, Story.Status.REJECTED):
+        raise ValidationError(
+            "Only a story waiting for review (or rejected earlier) can be approved; this one is "
+            f"{story.get_status_display().lower()}."
+        )
+    story.status = Story.Status.APPROVED
+    story.assign_slug()
+    story.published_at = story.published_at or timezone.now()
+    story.save(update_fields=["status", "slug", "published_at", "updated_at"])
+    decision_record(subject=story, action=Action.APPROVE, moderator=moderator, note=note)
+    send_story_email.enqueue(story.pk, "approved")
+    return story
+
+
+@transaction.atomic
+def story_reject(
+    *, story: Story, moderator: AbstractBaseUser, reason: RejectReason | str, note: str = ""
+) -> Story:
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if story.status not in (Story.Status.PENDING, Story.Status.APPROVED):
+        raise ValidationError(
+            "Only a story waiting for review (or approved earlier) can be rejected; this one is "
+            f"{story.get_status_display().lower()}."
+        )
+    if reason == RejectReason.OTHER and not note.strip():
+        raise ValidationError("Say why in the note when the reason is 'another reason'.")
+    story.status = Story.Status.REJECTED
+    story.save(update_fields=["status", "updated_at"])
+    decision_record(
+        subject=story, action=Action.REJECT, moderator=moderator, reason=reason, note=note
+    )
+    send_story_email.enqueue(story.pk, "rejected")
+    return story
+
+
+def story_record_edit(*, story: Story, moderator: AbstractBaseUser, changed_fields: list[str]):
+    """Log a moderator's edit (e.g. removing identifying details) without storing the text."""
+    if changed_fields:
+        decision_record(
+            subject=story, action=Action.EDIT, moderator=moderator, changed_fields=changed_fields
+        )

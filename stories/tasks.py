@@ -1,0 +1,32 @@
+"""Background work for stories. Tasks carry ids, never addresses or text, so the task queue holds
+no personal data; each task loads what it needs and does nothing if the story has gone."""
+
+from django.core import signing
+from django.urls import reverse
+from django_tasks import task
+
+from hindsight.lib.emails import send_templated
+from moderation.models import Action
+from moderation.services import decisions_for
+from stories.models import Story
+
+CONFIRM_SALT = "stories.confirm-email"
+
+
+def confirmation_token(story: Story) -> str:
+    return signing.dumps({"story": story.pk, "email": story.email}, salt=CONFIRM_SALT)
+
+
+@task()
+def send_story_email(story_id: int, kind: str) -> None:
+    story = Story.objects.filter(pk=story_id).select_related("treatment").first()
+    if story is None:
+        return
+    context: dict = {"story": story}
+    if kind == "confirm":
+        context["confirm_path"] = reverse("stories:confirm", args=[confirmation_token(story)])
+    elif kind == "rejected":
+        context["decision"] = decisions_for(story).filter(action=Action.REJECT).first()
+    elif kind != "approved":
+        raise ValueError(f"unknown story email {kind!r}")
+    send_templated(f"story-{kind}", story.email, context)

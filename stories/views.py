@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods
+from django_countries import countries
+
+from hindsight.lib.http import public_page
+from stories import services
+from stories.forms import StoryFilterForm, StoryForm
+from stories.models import Story
+from treatments.models import Treatment
+
+STORIES_PER_PAGE = 20
+
+
+def _countries_with_stories() -> list[tuple[str, str]]:
+    codes = (
+        Story.objects.public()
+        .exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    names = dict(countries)
+    return sorted(((code, names.get(code, code)) for code in codes), key=lambda pair: pair[1])
+
+
+@public_page
+def story_list(request: HttpRequest) -> HttpResponse:
+    filter_form = StoryFilterForm(request.GET or None, countries=_countries_with_stories())
+    filters = filter_form.filters() if request.GET else {}
+    stories = Story.objects.public().filter(**filters).for_list()
+    page = Paginator(stories, STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "stories/list.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "filters": filters,
+            "ignored_filters": bool(request.GET) and not filter_form.is_valid(),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@public_page
+def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    story = get_object_or_404(Story.objects.public().select_related("treatment"), slug=slug)
+    return render(
+        request,
+        "stories/detail.html",
+        {"story": story, "link_snippet": _link_snippet(request, story)},
+    )
+
+
+def _link_snippet(request: HttpRequest, story: Story) -> str:
+    return str(
+        format_html('<a href="{}">{}</a>', settings.SITE_URL + story.get_absolute_url(), story.title)
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def story_share(request: HttpRequest) -> HttpResponse:
+    treatments = Treatment.objects.active()
+    if not treatments:
+        raise Http404("No treatment is accepting stories.")
+    initial = {}
+    if chosen := treatments.filter(slug=request.GET.get("treatment", "")).first():
+        initial["treatment"] = chosen
+    form = StoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.story_submit(story=form.save(commit=False))
+        return redirect("stories:share-sent")
+    return render(request, "stories/share.html", {"form": form}, status=200)
+
+
+def story_share_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "stories/share_sent.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def story_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    story = services.story_from_confirmation_token(token, max_age=settings.STORY_CONFIRM_MAX_AGE)
+    if story is None:
+        return render(request, "stories/confirm_invalid.html", status=400)
+    if request.method == "POST":
+        story = services.story_confirm_email(story=story)
+        return render(request, "stories/confirm_done.html", {"story": story})
+    return render(request, "stories/confirm.html", {"story": story, "token": token})

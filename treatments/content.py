@@ -1,0 +1,68 @@
+"""The CCSVI venoplasty treatment as shipped in the demo content.
+
+Every medical fact here comes from ../shared/evidence/ccsvi-evidence.md and is one it marks
+VERIFIED (the one exception, the Canadian trial's overall finding, uses the wording that file
+suggests in its section 9). Sentences are ours; numbers and quotes are the sources'.
+"""
+
+CCSVI_VENOPLASTY = {
+    "slug": "ccsvi-venoplasty",
+    "name": "Venous angioplasty for CCSVI (the “Liberation Treatment”)",
+    "short_name": "venoplasty",
+    "also_known_as": "venoplasty, percutaneous transluminal angioplasty (PTA), "
+    "“Liberation Treatment”",
+    "summary": (
+        "Widening neck and chest veins with a balloon, proposed for MS in 2009. "
+        "Sham-controlled trials, one led by the doctor who proposed it, found it did not help."
+    ),
+    "about": """\
+In 2009 Paolo Zamboni and colleagues at the University of Ferrara described a pattern of narrowed
+or blocked veins draining the brain and spinal cord, which they called **chronic cerebrospinal
+venous insufficiency (CCSVI)**, and reported that it was strongly associated with MS (odds ratio
+43) [1]. It is a *proposed* condition: later blinded studies did not find it more often in people
+with MS than in people without [4].
+
+The treatment offered for it is **venous angioplasty** (venoplasty, or percutaneous transluminal
+angioplasty, PTA): the narrowed jugular or azygos veins are widened from inside with a balloon,
+and sometimes a stent is left in place. It was promoted to people with MS as the “Liberation
+Treatment”.
+""",
+    "evidence": """\
+**Sham-controlled trials found that venous angioplasty does not help people with MS.** In a
+sham-controlled trial, some people have the real procedure and some have a look-alike procedure
+without the treatment, and neither they nor the people measuring the results know which they had.
+That is the only fair way to separate what the procedure does from hope and expectation.
+
+- **Brave Dreams** (Italy, led by Paolo Zamboni himself; 115 people with relapsing-remitting MS;
+  randomised, double-blind, sham-controlled). Its conclusion: venous angioplasty “cannot be
+  recommended for patients with relapsing-remitting multiple sclerosis” [2].
+- **The Canadian trial** (Traboulsee and colleagues; 104 people with relapsing or progressive MS
+  randomised to venoplasty or sham, followed for 48 weeks, double-blind) also found no benefit.
+  Serious adverse events were more common after venoplasty: 5 of 49 (10%) against 1 of 55 (2%)
+  after sham [3].
+- **PREMiSe** (United States; a small sham-controlled trial) concluded that venous angioplasty
+  “is not an effective treatment for MS over the short term and may exacerbate underlying disease
+  activity” [5].
+
+**The condition itself is doubtful.** CoSMo, a blinded study of 1,767 people at 35 Italian MS
+centres, found CCSVI in 3.26% of people with MS, 3.10% of people with other neurological diseases
+and 2.13% of healthy people, and concluded that “CCSVI is not associated with MS” [4].
+
+**Safety.** On 10 May 2012 the US Food and Drug Administration said there was “no reliable
+evidence from controlled clinical trials that this procedure is effective in treating Multiple
+Sclerosis (MS)”, and that “the criteria used to diagnose CCSVI have not been adequately
+established” [6].
+""",
+    "sources": """\
+1. Zamboni P, Galeotti R, Menegatti E, et al. *J Neurol Neurosurg Psychiatry*
+   2009;80(4):392–399.
+2. Zamboni P, Tesio L, Galimberti S, et al. (Brave Dreams). *JAMA Neurol* 2018;75(1):35–43
+   (online November 2017). PMID 29150995.
+3. Traboulsee AL, Machan L, Girard JM, et al. Safety and efficacy of venoplasty in MS: a
+   randomized, double-blind, sham-controlled phase II trial. *Neurology*
+   2018;91(18):e1660–e1668. PMID 30266886.
+4. Comi G, et al. (CoSMo). *Mult Scler* 2013;19(11):1508–17. doi:10.1177/1352458513501231.
+5. Siddiqui AH, et al. (PREMiSe). *Neurology* 2014;83(5):441–9.
+6. US Food and Drug Administration. Safety communication on CCSVI treatment, 10 May 2012.
+""",
+}
