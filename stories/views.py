@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.views.decorators.http import require_http_methods
 from django_countries import countries
 
@@ -59,9 +59,9 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _link_snippet(request: HttpRequest, story: Story) -> str:
-    return str(
-        format_html('<a href="{}">{}</a>', settings.SITE_URL + story.get_absolute_url(), story.title)
-    )
+    """The HTML a reader can paste to link here, as text (the template escapes it for display)."""
+    url = settings.SITE_URL + story.get_absolute_url()
+    return f'<a href="{escape(url)}">{escape(story.title)}</a>'
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

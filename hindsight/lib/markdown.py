@@ -5,8 +5,6 @@ first, so `<b>` shows as typed instead of vanishing, and nh3 removes anything ou
 as a second line of defence.
 """
 
-import html
-
 import markdown as markdown_lib
 import nh3
 
@@ -16,7 +14,8 @@ EDITOR_TAGS = AUTHOR_TAGS | {"h2", "h3", "h4", "a", "code", "hr"}
 
 
 def _render(text: str, tags: set[str], allow_links: bool) -> str:
-    source = html.escape(text, quote=False)
+    # Escape only what starts markup; a bare ">" must survive for Markdown quotes.
+    source = text.replace("&", "&amp;").replace("<", "&lt;")
     rendered = markdown_lib.markdown(source, extensions=["sane_lists", "nl2br"])
     return nh3.clean(
         rendered,

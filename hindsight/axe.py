@@ -1,0 +1,60 @@
+"""Run axe-core in a Playwright page and fail the test on any WCAG 2.1 A/AA violation.
+
+axe-core comes from the `axe_playwright_python` package (a dev dependency), which bundles
+`axe.min.js`; nothing is fetched from the network.
+"""
+
+from functools import cache
+from pathlib import Path
+
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21aa")
+
+
+@cache
+def axe_script_path() -> Path:
+    import axe_playwright_python
+
+    path = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    if not path.exists():
+        raise RuntimeError(f"axe-core not found at {path}")
+    return path
+
+
+def axe_run(page, *, tags: tuple[str, ...] = WCAG_TAGS) -> dict:
+    """Inject axe (once per document) and return its full results for the current page."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_script_path()))
+    return page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        list(tags),
+    )
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']}"
+            f"  <{violation.get('helpUrl', '')}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    at {target}")
+            summary = node.get("failureSummary")
+            if summary:
+                lines.extend(f"      {line}" for line in summary.splitlines())
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page, label: str = "", *, tags: tuple[str, ...] = WCAG_TAGS):
+    """Fail with each violation's id, help text and target nodes if axe finds anything."""
+    results = axe_run(page, tags=tags)
+    violations = results["violations"]
+    if violations:
+        where = label or page.url
+        report = format_violations(violations)
+        print(f"axe violations on {where}:\n{report}")
+        raise AssertionError(
+            f"{len(violations)} axe violation(s) on {where} ({page.url}):\n{report}"
+        )
+    return results

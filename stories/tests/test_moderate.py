@@ -1,0 +1,171 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from hindsight.testing import make_moderator, make_story
+from moderation.models import Action, ModerationDecision, RejectReason
+from stories import services
+from stories.models import Story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator():
+    return make_moderator()
+
+
+@pytest.fixture
+def pending():
+    return make_story(status=Story.Status.PENDING, title="Katowice, March 2011")
+
+
+def test_approving_publishes_with_a_slug_records_who_and_emails_the_author(moderator, pending):
+    story = services.story_approve(story=pending, moderator=moderator, note="fine")
+
+    assert story.status == Story.Status.APPROVED
+    assert story.slug.startswith("katowice-march-2011-")
+    assert story.published_at is not None
+    decision = ModerationDecision.objects.get(action=Action.APPROVE)
+    assert decision.moderator == moderator and decision.object_id == story.pk
+    assert decision.note == "fine"
+    assert len(mail.outbox) == 1
+    assert story.get_absolute_url() in mail.outbox[0].body
+
+
+def test_rejecting_records_the_reason_and_tells_the_author(moderator, pending):
+    services.story_reject(story=pending, moderator=moderator, reason=RejectReason.IDENTIFYING,
+                          note="It names your surgeon's nurse.")
+
+    pending.refresh_from_db()
+    assert pending.status == Story.Status.REJECTED
+    decision = ModerationDecision.objects.get(action=Action.REJECT)
+    assert decision.reason == RejectReason.IDENTIFYING
+    assert "identifies someone" in mail.outbox[0].body
+    assert "surgeon's nurse" in mail.outbox[0].body
+
+
+def test_another_reason_needs_a_note(moderator, pending):
+    with pytest.raises(ValidationError):
+        services.story_reject(story=pending, moderator=moderator, reason=RejectReason.OTHER)
+
+
+@pytest.mark.parametrize("status", [Story.Status.UNCONFIRMED, Story.Status.WITHDRAWN])
+def test_unconfirmed_or_withdrawn_stories_cannot_be_approved(moderator, status):
+    story = make_story(status=status)
+    with pytest.raises(ValidationError):
+        services.story_approve(story=story, moderator=moderator)
+    story.refresh_from_db()
+    assert story.status == status
+
+
+def test_the_slug_comes_from_the_title_as_edited_by_the_moderator(client, moderator, pending):
+    client.force_login(moderator)
+    url = reverse("admin:stories_story_change", args=[pending.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"title": "A city in Poland", "veins": "[]", "complications": "[]",
+                 "symptoms": '{"fatigue": "better"}', "consents-TOTAL_FORMS": "0",
+                 "consents-INITIAL_FORMS": "0"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    story = services.story_approve(story=Story.objects.get(pk=pending.pk), moderator=moderator)
+    assert story.slug.startswith("a-city-in-poland-")
+    edit = ModerationDecision.objects.get(action=Action.EDIT)
+    assert "title" in edit.changed_fields
+    assert edit.moderator == moderator
+
+
+def test_the_queue_shows_only_stories_waiting_for_review(client, moderator, pending):
+    make_story(status=Story.Status.UNCONFIRMED, title="Not confirmed yet")
+    make_story(status=Story.Status.APPROVED, title="Already out")
+    client.force_login(moderator)
+
+    response = client.get(reverse("admin:stories_storyawaitingreview_changelist"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Katowice, March 2011" in html
+    assert "Not confirmed yet" not in html and "Already out" not in html
+
+
+def test_the_moderator_never_sees_the_authors_email(client, moderator, pending):
+    client.force_login(moderator)
+    response = client.get(reverse("admin:stories_story_change", args=[pending.pk]))
+
+    assert "anna@example.com" not in response.content.decode()
+
+
+def test_the_approve_button_approves(client, moderator, pending):
+    client.force_login(moderator)
+    response = client.post(reverse("admin:stories_story_approve", args=[pending.pk]))
+
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == Story.Status.APPROVED
+
+
+def test_rejecting_from_the_admin_asks_for_a_reason(client, moderator, pending):
+    client.force_login(moderator)
+    url = reverse("admin:stories_story_reject", args=[pending.pk])
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "other", "note": " "})
+    assert response.status_code == 200  # note required for "another reason"
+    pending.refresh_from_db()
+    assert pending.status == Story.Status.PENDING
+
+    client.post(url, {"reason": "spam", "note": ""})
+    pending.refresh_from_db()
+    assert pending.status == Story.Status.REJECTED
+
+
+def test_bulk_actions_approve_and_reject(client, moderator, pending):
+    other = make_story(status=Story.Status.PENDING, title="Second")
+    client.force_login(moderator)
+    changelist = reverse("admin:stories_storyawaitingreview_changelist")
+
+    client.post(changelist, {"action": "approve_selected", "_selected_action": [pending.pk]})
+    client.post(changelist, {"action": "reject_selected", "_selected_action": [other.pk],
+                             "reason": "duplicate", "note": ""})
+
+    pending.refresh_from_db()
+    other.refresh_from_db()
+    assert pending.status == Story.Status.APPROVED
+    assert other.status == Story.Status.REJECTED
+
+
+def test_someone_without_moderation_rights_cannot_approve(client, pending):
+    staff = get_user_model().objects.create_user("clerk", "c@example.invalid", "pw-long-enough-1",
+                                                 is_staff=True)
+    client.force_login(staff)
+    response = client.post(reverse("admin:stories_story_approve", args=[pending.pk]))
+
+    assert response.status_code == 403
+    pending.refresh_from_db()
+    assert pending.status == Story.Status.PENDING
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, pending):
+    response = client.post(reverse("admin:stories_story_approve", args=[pending.pk]))
+
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+    pending.refresh_from_db()
+    assert pending.status == Story.Status.PENDING
+
+
+def test_the_decision_log_cannot_be_edited(client, moderator, pending):
+    services.story_approve(story=pending, moderator=moderator)
+    admin = get_user_model().objects.create_superuser("root", "r@example.invalid", "pw-long-1-x")
+    client.force_login(admin)
+    decision = ModerationDecision.objects.get(action=Action.APPROVE)
+
+    response = client.post(reverse("admin:moderation_moderationdecision_delete",
+                                   args=[decision.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert ModerationDecision.objects.filter(pk=decision.pk).exists()
