@@ -20,14 +20,15 @@ MANAGE := $(UV) run --frozen python manage.py
 venv: .venv/.synced
 
 # Serve the site on SQLite with demo content, with the email worker beside it.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export EMAIL_FILE_PATH ?= $(CURDIR)/var/mail
 run: venv
 	@mkdir -p var/mail
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo --if-empty
-	@echo "Emails (confirmation links and decisions) are written to $(CURDIR)/var/mail/"
+	@echo "Emails (confirmation links and decisions) are written to $$EMAIL_FILE_PATH/"
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops the site and the worker)"
-	@export EMAIL_FILE_PATH=$(CURDIR)/var/mail SITE_URL=http://127.0.0.1:$(PORT); \
-	$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	@$(MANAGE) db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
 

@@ -130,12 +130,12 @@ class StoryAdmin(admin.ModelAdmin):
             path(
                 "<int:story_id>/approve/",
                 self.admin_site.admin_view(self.approve_view),
-                name="%s_%s_approve" % info,
+                name="{}_{}_approve".format(*info),
             ),
             path(
                 "<int:story_id>/reject/",
                 self.admin_site.admin_view(self.reject_view),
-                name="%s_%s_reject" % info,
+                name="{}_{}_reject".format(*info),
             ),
             *super().get_urls(),
         ]

@@ -1,18 +1,22 @@
 import datetime
 
 from django import forms
-from django.core.validators import MinLengthValidator
 from django.contrib.auth.base_user import BaseUserManager
+from django.core.validators import MinLengthValidator
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from stories.choices import (
     CURRENCIES,
+    AgeBand,
     Complication,
     MsType,
     ProcedureStatus,
     Result,
+    Sex,
     Symptom,
     SymptomChange,
     Vein,
@@ -82,6 +86,16 @@ class StoryForm(forms.ModelForm):
     ms_type = forms.ChoiceField(
         label=_("Type of MS"),
         choices=[("", _("Prefer not to say"))] + MsType.choices,
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age"), choices=[("", _("Prefer not to say"))] + AgeBand.choices, required=False
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=[("", _("Prefer not to say"))] + Sex.choices, required=False
+    )
+    country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", _("Choose a country"))] + list(countries),
         required=False,
     )
     diagnosis_year = forms.IntegerField(
@@ -219,7 +233,8 @@ class StoryForm(forms.ModelForm):
         if not data.get("result") and "result" not in self.errors:
             self.add_error("result", _("Choose how you are compared with before treatment."))
         complications = data.get("complications") or []
-        if Complication.OTHER in complications and not (data.get("complications_other") or "").strip():
+        other_text = (data.get("complications_other") or "").strip()
+        if Complication.OTHER in complications and not other_text:
             self.add_error("complications_other", _("Say what the other complication was."))
         if data.get("cost_amount") is not None and not data.get("cost_currency"):
             self.add_error("cost_currency", _("Choose the currency you paid in."))

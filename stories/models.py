@@ -1,9 +1,11 @@
 import datetime
+import html
 import secrets
 
 from django.db import models
 from django.urls import reverse
 from django.utils import formats
+from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -99,7 +101,9 @@ class Story(models.Model):
     veins = models.JSONField(_("veins treated"), default=list, blank=True)
 
     # Was it a success? What improved? How soon?
-    result = models.CharField(_("overall result"), max_length=20, choices=Result.choices, blank=True)
+    result = models.CharField(
+        _("overall result"), max_length=20, choices=Result.choices, blank=True
+    )
     symptoms = models.JSONField(_("symptoms"), default=dict, blank=True)
     change_onset = models.CharField(
         _("how soon a change came"), max_length=20, choices=ChangeOnset.choices, blank=True
@@ -156,13 +160,13 @@ class Story(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt"}
         super().save(*args, **kwargs)
 
-    def refresh_derived(self) -> None:
-        self.body_html = render_author_markdown(self.body)
-        flat = " ".join(self.body.split())
-        self.excerpt = Truncator(flat).chars(240)
-
     def get_absolute_url(self) -> str:
         return reverse("stories:detail", args=[self.slug])
+
+    def refresh_derived(self) -> None:
+        self.body_html = render_author_markdown(self.body)
+        plain = html.unescape(strip_tags(self.body_html))
+        self.excerpt = Truncator(" ".join(plain.split())).chars(240)
 
     def assign_slug(self) -> None:
         """Give a readable address, made from the title as approved (after any edits)."""

@@ -1,4 +1,7 @@
-"""Build an email from a triplet of templates: <name>-subject.txt, -body-text.txt, -body-html.html."""
+"""Build an email from a triplet of templates.
+
+<name>-subject.txt, <name>-body-text.txt and <name>-body-html.html, under templates/emails/.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives

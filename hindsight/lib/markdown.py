@@ -13,10 +13,10 @@ AUTHOR_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote"}
 EDITOR_TAGS = AUTHOR_TAGS | {"h2", "h3", "h4", "a", "code", "hr"}
 
 
-def _render(text: str, tags: set[str], allow_links: bool) -> str:
+def _render(text: str, tags: set[str], allow_links: bool, extensions: list[str]) -> str:
     # Escape only what starts markup; a bare ">" must survive for Markdown quotes.
     source = text.replace("&", "&amp;").replace("<", "&lt;")
-    rendered = markdown_lib.markdown(source, extensions=["sane_lists", "nl2br"])
+    rendered = markdown_lib.markdown(source, extensions=extensions)
     return nh3.clean(
         rendered,
         tags=tags,
@@ -28,9 +28,10 @@ def _render(text: str, tags: set[str], allow_links: bool) -> str:
 
 def render_author_markdown(text: str) -> str:
     """HTML for text written by a member of the public."""
-    return _render(text, AUTHOR_TAGS, allow_links=False)
+    # People type line breaks and expect to see them.
+    return _render(text, AUTHOR_TAGS, allow_links=False, extensions=["sane_lists", "nl2br"])
 
 
 def render_editor_markdown(text: str) -> str:
     """HTML for text written by a moderator in the admin."""
-    return _render(text, EDITOR_TAGS, allow_links=True)
+    return _render(text, EDITOR_TAGS, allow_links=True, extensions=["sane_lists"])

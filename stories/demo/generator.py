@@ -120,7 +120,8 @@ def demo_story(rng: random.Random, treatment: Treatment, index: int) -> Story:
         mood = _result_mood(story.result)
         changes = SymptomChange.values
         story.symptoms = {
-            symptom: rng.choice(changes) for symptom in rng.sample(Symptom.values, rng.randint(3, 9))
+            symptom: rng.choice(changes)
+            for symptom in rng.sample(Symptom.values, rng.randint(3, 9))
         }
         story.change_onset = rng.choice(ChangeOnset.values)
         complications = rng.choices(
