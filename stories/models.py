@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -27,6 +27,8 @@ from stories.choices import (
     Vein,
 )
 from treatments.models import Treatment
+
+EXCERPT_LENGTH = 240
 
 # Bump when the wording of a consent changes; the exact text given is stored with each record.
 CONSENT_VERSION = "2026-11-1"
@@ -165,8 +167,12 @@ class Story(models.Model):
 
     def refresh_derived(self) -> None:
         self.body_html = render_author_markdown(self.body)
-        plain = html.unescape(strip_tags(self.body_html))
-        self.excerpt = Truncator(" ".join(plain.split())).chars(240)
+        plain = " ".join(html.unescape(strip_tags(self.body_html)).split())
+        # Cut by code points: Truncator counts combining marks as nothing, so its "240
+        # characters" of Thai or vowelled Arabic can overflow the column.
+        self.excerpt = plain if len(plain) <= EXCERPT_LENGTH else (
+            plain[: EXCERPT_LENGTH - 1].rstrip() + "…"
+        )
 
     def assign_slug(self) -> None:
         """Give a readable address, made from the title as approved (after any edits)."""

@@ -157,3 +157,10 @@ def test_every_page_links_to_share_your_story(client, treatment):
     for url in ["/", reverse("stories:list"), story.get_absolute_url(),
                 treatment.get_absolute_url(), reverse("stories:share-sent")]:
         assert f'href="{reverse("stories:share")}"' in client.get(url).content.decode(), url
+
+
+def test_the_excerpt_fits_its_column_whatever_the_script(treatment):
+    story = make_story(treatment, body="x\u0301" * 200 + " ด้้้้้็็็็็้้้้้" * 40)
+
+    assert len(story.excerpt) <= 240
+    assert story.excerpt.endswith("…")
