@@ -20,10 +20,24 @@ def axe_script_path() -> Path:
     return path
 
 
+def _has_axe(page) -> bool:
+    return page.evaluate("() => typeof window.axe !== 'undefined'")
+
+
 def axe_run(page, *, tags: tuple[str, ...] = WCAG_TAGS) -> dict:
-    """Inject axe (once per document) and return its full results for the current page."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+    """Inject axe (once per document) and return its full results for the current page.
+
+    axe needs JavaScript (and its timers) in the page: to check what a browser without
+    JavaScript shows, use a context with JavaScript on whose requests for the site's scripts
+    are aborted, rather than `java_script_enabled=False` (where axe.run never settles).
+    """
+    if not _has_axe(page):
         page.add_script_tag(path=str(axe_script_path()))
+    if not _has_axe(page):
+        raise RuntimeError(
+            "axe did not load: is JavaScript disabled in this browser context? Check the page "
+            "in a context with JavaScript on and the site's scripts blocked instead."
+        )
     return page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         list(tags),

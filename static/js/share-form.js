@@ -14,7 +14,8 @@
   if (!form) return;
   var key = form.getAttribute("data-draft-key");
   var summary = document.getElementById("error-summary");
-  var skipped = { csrfmiddlewaretoken: true };
+  // The email address is left out: a shared computer should not keep it.
+  var skipped = { csrfmiddlewaretoken: true, email: true };
 
   function fieldsOf(name) { return form.querySelectorAll('[name="' + name + '"]'); }
 

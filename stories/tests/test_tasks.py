@@ -13,6 +13,9 @@ pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+# The worker closes its database connection when it finishes, as a real worker process would;
+# that needs a test without a wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_email_waits_for_the_worker_then_is_sent(client, settings):
     settings.TASKS = DATABASE_TASKS
     client.post(reverse("stories:share"), valid_story_post(make_treatment()))

@@ -15,7 +15,8 @@ def test_the_ccsvi_page_says_sham_controlled_trials_found_it_ineffective_and_cit
     assert "Brave Dreams" in html and "JAMA Neurol" in html and "2018;75(1):35–43" in html
     assert "Traboulsee" in html and "2018;91(18):e1660–e1668" in html
     text = " ".join(html.split())
-    assert "“cannot be recommended for patients with relapsing-remitting multiple sclerosis”" in text
+    quote = "“cannot be recommended for patients with relapsing-remitting multiple sclerosis”"
+    assert quote in text
     assert "<br" not in html.split('id="about-heading"')[1].split("</article>")[0]
 
 
