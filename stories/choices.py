@@ -11,6 +11,15 @@ class ProcedureStatus(models.TextChoices):
     DECIDED_AGAINST = "decided_against", _("I decided against it")
 
 
+# The same answers as a reader sees them, about the author rather than in their voice.
+PROCEDURE_STATUS_PUBLIC = {
+    ProcedureStatus.HAD: _("Yes"),
+    ProcedureStatus.BOOKED: _("Booked, not yet done"),
+    ProcedureStatus.CONSIDERING: _("Considering it"),
+    ProcedureStatus.DECIDED_AGAINST: _("Decided against it"),
+}
+
+
 class Result(models.TextChoices):
     MUCH_BETTER = "much_better", _("Much better")
     LITTLE_BETTER = "little_better", _("A little better")

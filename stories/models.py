@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from hindsight.lib.markdown import render_author_markdown
 from stories.choices import (
+    PROCEDURE_STATUS_PUBLIC,
     AgeBand,
     ChangeOnset,
     Complication,
@@ -189,6 +190,9 @@ class Story(models.Model):
     def had_procedure(self) -> bool:
         return self.procedure_status == ProcedureStatus.HAD
 
+    def procedure_status_public(self) -> str:
+        return str(PROCEDURE_STATUS_PUBLIC.get(self.procedure_status, ""))
+
     def treated_on_display(self) -> str:
         if not self.treated_year:
             return ""
@@ -223,7 +227,7 @@ class Story(models.Model):
         """One line such as: Treated in March 2011 in Katowice, Poland · Balloon angioplasty ·
         'A little better' · fatigue better within a week."""
         if not self.had_procedure:
-            return str(self.get_procedure_status_display())
+            return self.procedure_status_public()
         parts = []
         treated = gettext("Treated")
         if when := self.treated_on_display():
