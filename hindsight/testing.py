@@ -1,5 +1,6 @@
 """Helpers shared by the tests of every app: personas and small builders of valid data."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
@@ -18,6 +19,7 @@ def make_moderator(username: str = "mod") -> "object":
     user = get_user_model().objects.create_user(
         username, f"{username}@example.invalid", "a-long-test-password-1", is_staff=True
     )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     group, _ = Group.objects.get_or_create(name="Moderators")
     for codename in ("view_story", "change_story", "view_storyawaitingreview",
                      "change_storyawaitingreview", "view_moderationdecision"):

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -5,10 +6,14 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Hindsight moderation")
 admin.site.site_title = _("Hindsight moderation")
 admin.site.index_title = _("Moderation and content")
+# Moderators sign in through the site's sign-in pages, which add the second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("pages.urls")),
     path("stories/", include("stories.urls")),
     path("treatments/", include("treatments.urls")),
+    path("my/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("moderation/", admin.site.urls),
 ]

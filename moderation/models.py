@@ -10,6 +10,8 @@ class Action(models.TextChoices):
     REJECT = "reject", _("Rejected")
     EDIT = "edit", _("Edited")
     CONFIRM = "confirm", _("Email confirmed by author")
+    WITHDRAW = "withdraw", _("Withdrawn by author")
+    RESUBMIT = "resubmit", _("Sent back for review by author")
 
 
 class RejectReason(models.TextChoices):

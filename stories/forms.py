@@ -40,7 +40,41 @@ def symptom_field_name(code: str) -> str:
     return f"symptom_{code}"
 
 
-class StoryForm(forms.ModelForm):
+class SymptomFieldsMixin:
+    """One better/same/worse question per symptom, packed into a dict by `symptom_answers`."""
+
+    def add_symptom_fields(self, current: dict[str, str]) -> None:
+        for symptom in Symptom:
+            name = symptom_field_name(symptom.value)
+            self.fields[name] = forms.ChoiceField(
+                label=symptom.label,
+                choices=SymptomChange.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            if symptom.value in current:
+                self.initial[name] = current[symptom.value]
+
+    def symptom_fields(self) -> list[forms.BoundField]:
+        return [self[symptom_field_name(symptom.value)] for symptom in Symptom]
+
+    def symptom_answers(self) -> dict[str, str]:
+        return {
+            symptom.value: answer
+            for symptom in Symptom
+            if (answer := self.cleaned_data.get(symptom_field_name(symptom.value)))
+        }
+
+
+def clean_complication_choices(chosen: list[str]) -> list[str]:
+    if Complication.NONE in chosen and len(chosen) > 1:
+        raise forms.ValidationError(
+            _("You chose ‘None’ and a complication. Choose ‘None’ alone, or untick it.")
+        )
+    return chosen
+
+
+class StoryForm(SymptomFieldsMixin, forms.ModelForm):
     """The public 'share your story' form. Server-owned fields (status, slug, dates) are not
     on it; the view builds the instance and the service saves it."""
 
@@ -175,34 +209,16 @@ class StoryForm(forms.ModelForm):
             field = self.fields[field_name]
             field.widget.attrs.update({"min": EARLIEST_YEAR, "max": this_year})
             field.validators.append(_year_range_validator(EARLIEST_YEAR, this_year))
-        for symptom in Symptom:
-            self.fields[symptom_field_name(symptom.value)] = forms.ChoiceField(
-                label=symptom.label,
-                choices=SymptomChange.choices,
-                required=False,
-                widget=forms.RadioSelect,
-            )
-            if self.instance.pk and symptom.value in self.instance.symptoms:
-                self.initial[symptom_field_name(symptom.value)] = self.instance.symptoms[
-                    symptom.value
-                ]
+        self.add_symptom_fields(self.instance.symptoms if self.instance.pk else {})
         if len(self.fields["treatment"].queryset) == 1:
             self.fields["treatment"].widget = forms.HiddenInput()
             self.fields["treatment"].initial = self.fields["treatment"].queryset[0]
-
-    def symptom_fields(self) -> list[forms.BoundField]:
-        return [self[symptom_field_name(symptom.value)] for symptom in Symptom]
 
     def clean_email(self) -> str:
         return BaseUserManager.normalize_email(self.cleaned_data["email"])
 
     def clean_complications(self) -> list[str]:
-        chosen = self.cleaned_data["complications"]
-        if Complication.NONE in chosen and len(chosen) > 1:
-            raise forms.ValidationError(
-                _("You chose ‘None’ and a complication. Choose ‘None’ alone, or untick it.")
-            )
-        return chosen
+        return clean_complication_choices(self.cleaned_data["complications"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -250,11 +266,7 @@ class StoryForm(forms.ModelForm):
         story = super().save(commit=False)
         story.veins = self.cleaned_data.get("veins") or []
         story.complications = self.cleaned_data.get("complications") or []
-        story.symptoms = {
-            symptom.value: answer
-            for symptom in Symptom
-            if (answer := self.cleaned_data.get(symptom_field_name(symptom.value)))
-        }
+        story.symptoms = self.symptom_answers()
         if commit:
             story.save()
         return story

@@ -2,6 +2,7 @@ import datetime
 import html
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import formats
@@ -129,11 +130,21 @@ class Story(models.Model):
     age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
 
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        help_text=_("Made when the author confirms their email; they sign in with a code."),
+    )
     display_name = models.CharField(_("display name"), max_length=60)
     email = models.EmailField(_("email"))
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
     consent_publish = models.BooleanField(_("consents to publication"), default=False)
     consent_statistics = models.BooleanField(_("consents to statistics"), default=False)
+    reminders_enabled = models.BooleanField(_("sends follow-up reminders"), default=True)
 
     is_demo = models.BooleanField(
         _("invented example"), default=False, help_text=_("Demo content, not a real person.")

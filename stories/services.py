@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import author_for_email
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
 from stories.models import CONSENT_TEXTS, CONSENT_VERSION, Story, StoryConsent
@@ -59,7 +60,9 @@ def story_confirm_email(*, story: Story) -> Story:
         return story
     story.status = Story.Status.PENDING
     story.email_confirmed_at = timezone.now()
-    story.save(update_fields=["status", "email_confirmed_at", "updated_at"])
+    # The address is proven, so it becomes an account the author can sign in to by code.
+    story.author = author_for_email(story.email)
+    story.save(update_fields=["status", "email_confirmed_at", "author", "updated_at"])
     decision_record(subject=story, action=Action.CONFIRM, moderator=None)
     return story
 
@@ -108,3 +111,44 @@ def story_record_edit(*, story: Story, moderator: AbstractBaseUser, changed_fiel
         decision_record(
             subject=story, action=Action.EDIT, moderator=moderator, changed_fields=changed_fields
         )
+
+
+@transaction.atomic
+def story_withdraw(*, story: Story) -> Story:
+    """The author takes their story out of public view. Nothing is deleted."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if story.status in (Story.Status.WITHDRAWN, Story.Status.REJECTED):
+        return story
+    story.status = Story.Status.WITHDRAWN
+    story.save(update_fields=["status", "updated_at"])
+    decision_record(subject=story, action=Action.WITHDRAW, moderator=None)
+    return story
+
+
+@transaction.atomic
+def story_resubmit(*, story: Story) -> Story:
+    """A withdrawn story goes back to a moderator before it is shown again."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if story.status != Story.Status.WITHDRAWN:
+        return story
+    story.status = Story.Status.PENDING
+    story.save(update_fields=["status", "updated_at"])
+    decision_record(subject=story, action=Action.RESUBMIT, moderator=None)
+    return story
+
+
+@transaction.atomic
+def story_set_consent(*, story: Story, purpose: str, granted: bool) -> Story:
+    """Change one consent; the new choice is recorded with the words the author saw."""
+    field = {StoryConsent.Purpose.PUBLISH: "consent_publish",
+             StoryConsent.Purpose.STATISTICS: "consent_statistics"}[purpose]
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if getattr(story, field) == granted:
+        return story
+    setattr(story, field, granted)
+    story.save(update_fields=[field, "updated_at"])
+    StoryConsent.objects.create(
+        story=story, purpose=purpose, granted=granted, version=CONSENT_VERSION,
+        text=str(CONSENT_TEXTS[purpose]),
+    )
+    return story

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.views.decorators.http import require_http_methods
 from django_countries import countries
 
+from followups.models import FollowUp
 from hindsight.lib.http import public_page
 from stories import services
 from stories.forms import StoryFilterForm, StoryForm
@@ -50,7 +52,10 @@ def story_list(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story.objects.public().select_related("treatment"), slug=slug)
+    followups = Prefetch("followups", queryset=FollowUp.objects.published())
+    story = get_object_or_404(
+        Story.objects.public().select_related("treatment").prefetch_related(followups), slug=slug
+    )
     return render(
         request,
         "stories/detail.html",

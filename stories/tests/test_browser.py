@@ -177,12 +177,13 @@ def test_a_story_goes_from_the_form_through_moderation_to_the_public_list(
     assert Story.objects.get().status == Story.Status.PENDING
 
     # A moderator signs in, finds it in the queue and approves it.
+    # The admin sends moderators to the site's own sign-in page (email and password).
     page.goto(url(live_server, "/moderation/"))
-    expect(page.get_by_label("Username")).to_be_visible()
-    assert_no_axe_violations(page, "admin sign-in")
-    page.get_by_label("Username").fill(moderator.username)
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fmoderation%2F"))
+    assert_no_axe_violations(page, "moderator sign-in")
+    page.get_by_label("Email").fill(moderator.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderation and content")
     assert_no_axe_violations(page, "admin index")
     page.get_by_role("link", name="Stories awaiting review", exact=True).click()

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -106,13 +108,19 @@ def test_the_list_uses_a_fixed_small_number_of_queries(client, treatment):
     assert many <= 4
 
 
-def test_the_story_page_uses_one_query(client, treatment):
+def test_the_story_page_uses_two_queries_however_many_follow_ups(client, treatment):
+    from followups.models import FollowUp
+
     story = make_story(treatment)
+    for month in (6, 9, 12):
+        FollowUp.objects.create(story=story, reported_on=datetime.date(2011, month, 1),
+                                result="no_change", status=FollowUp.Status.APPROVED)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(story.get_absolute_url())
 
     assert response.status_code == 200
-    assert len(queries) == 1
+    assert len(queries) == 2  # the story with its treatment, then its published follow-ups
+    assert "9 months after treatment" in response.content.decode()
 
 
 def test_the_story_page_shows_the_summary_the_story_and_a_link_snippet(client, treatment):

@@ -1,6 +1,7 @@
 import secrets
 from itertools import islice
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -14,6 +15,7 @@ from treatments.content import CCSVI_VENOPLASTY
 from treatments.models import Treatment
 
 MODERATOR_USERNAME = "moderator"
+MODERATOR_EMAIL = "moderator@example.invalid"
 MODERATOR_PERMISSIONS = [
     ("stories", "story", ["view", "change"]),
     ("stories", "storyawaitingreview", ["view", "change"]),
@@ -90,12 +92,15 @@ class Command(BaseCommand):
         if user is None:
             password = secrets.token_urlsafe(12)
             user = User.objects.create_user(
-                MODERATOR_USERNAME, "moderator@example.invalid", password, is_staff=True
+                MODERATOR_USERNAME, MODERATOR_EMAIL, password, is_staff=True
             )
             password_file = settings.VAR_DIR / "demo-moderator-password.txt"
             password_file.parent.mkdir(parents=True, exist_ok=True)
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         user.groups.add(group)
 
     def _print_moderator(self) -> None:
@@ -103,6 +108,6 @@ class Command(BaseCommand):
         if password_file.exists():
             self.stdout.write(
                 f"Demo moderator: sign in at {settings.SITE_URL}/moderation/ as "
-                f"'{MODERATOR_USERNAME}' with the password in {password_file} "
+                f"'{MODERATOR_EMAIL}' with the password in {password_file} "
                 f"({password_file.read_text().strip()})."
             )

@@ -1,0 +1,173 @@
+"""People and what the site holds about them: their account, export and erasure."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils.crypto import get_random_string
+from django_tasks_db.models import DBTaskResult
+
+from accounts.models import ErasureRecord, email_fingerprint
+from followups.models import FollowUp
+from moderation.models import ModerationDecision
+from stories.models import Story
+
+User = get_user_model()
+
+
+@transaction.atomic
+def author_for_email(email: str) -> AbstractBaseUser:
+    """The account that signs in with this (just verified) address, made if it is new.
+    Authors have no password: they sign in with a one-time code."""
+    existing = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    if existing is not None:
+        if not existing.verified:
+            existing.verified = True
+            existing.save(update_fields=["verified"])
+        return existing.user
+    user = User(username=f"author-{get_random_string(12).lower()}", email=email)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def person_stories(user: AbstractBaseUser):
+    return Story.objects.filter(author=user)
+
+
+def _forget_objects(model, ids: list[int]) -> None:
+    """Remove traces of erased objects that live outside their own tables: admin history
+    (which stores the title) and the text of moderators' notes. Decision rows stay, without
+    their notes, so the moderation record keeps its shape."""
+    if not ids:
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.filter(content_type=content_type, object_id__in=[str(i) for i in ids]).delete()
+    ModerationDecision.objects.filter(content_type=content_type, object_id__in=ids).update(
+        note="", changed_fields=[]
+    )
+
+
+def _forget_queued_email(addresses: set[str]) -> None:
+    for address in addresses:
+        DBTaskResult.objects.filter(args_kwargs__icontains=address).delete()
+
+
+@transaction.atomic
+def story_erase(*, story: Story) -> None:
+    """Delete one story with its follow-ups and consents, and every copy of its text."""
+    followup_ids = list(FollowUp.objects.filter(story=story).values_list("pk", flat=True))
+    _forget_objects(FollowUp, followup_ids)
+    _forget_objects(Story, [story.pk])
+    email = story.email
+    story.delete()  # follow-ups and consent records go with it
+    _forget_queued_email({email})
+    ErasureRecord.objects.create(email_hash=email_fingerprint(email), stories_erased=1)
+
+
+@transaction.atomic
+def person_erase(*, user: AbstractBaseUser) -> int:
+    """Erase everything the site holds about a person: every story shared from their
+    addresses (confirmed or not), the follow-ups, their account and queued email."""
+    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    addresses.add(user.email)
+    addresses.discard("")
+    match_email = Q()
+    for address in addresses:
+        match_email |= Q(email__iexact=address)
+    stories = Story.objects.filter(Q(author=user) | match_email)
+    story_ids = list(stories.values_list("pk", flat=True))
+    _forget_objects(FollowUp, list(
+        FollowUp.objects.filter(story_id__in=story_ids).values_list("pk", flat=True)
+    ))
+    _forget_objects(Story, story_ids)
+    stories.delete()
+    _forget_queued_email(addresses)
+    for address in addresses:
+        ErasureRecord.objects.create(
+            email_hash=email_fingerprint(address), stories_erased=len(story_ids),
+            account_erased=True,
+        )
+    user.delete()
+    return len(story_ids)
+
+
+STORY_EXPORT_FIELDS = [
+    "id", "status", "title", "body", "treatment", "procedure_status", "treated_month",
+    "treated_year", "country", "city", "clinic", "treated_by", "procedure_kind", "veins",
+    "result", "symptoms", "change_onset", "complications", "complications_other",
+    "treated_again", "cost_amount", "cost_currency", "ms_type", "diagnosis_year", "age_band",
+    "sex", "display_name", "email", "email_confirmed_at", "consent_publish",
+    "consent_statistics", "reminders_enabled", "submitted_at", "published_at", "updated_at",
+]
+FOLLOWUP_EXPORT_FIELDS = [
+    "id", "status", "reported_on", "result", "symptoms", "relapses_since_last",
+    "new_complications", "restenosis", "repeat_procedure", "started_dmt", "body",
+    "submitted_at", "published_at",
+]
+
+
+def _value(obj, name: str):
+    value = getattr(obj, name)
+    if name == "treatment":
+        return value.name
+    if name == "country":
+        return value.code or ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value.__class__.__name__ == "Decimal":
+        return str(value)
+    return value
+
+
+def person_export(user: AbstractBaseUser) -> dict:
+    """Everything the site holds about one person, as plain data."""
+    stories = (
+        person_stories(user).select_related("treatment")
+        .prefetch_related("consents", "followups").order_by("submitted_at")
+    )
+    return {
+        "account": {
+            "emails": list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
+            "joined": user.date_joined.isoformat(),
+            "last_sign_in": user.last_login.isoformat() if user.last_login else None,
+        },
+        "stories": [
+            {
+                **{name: _value(story, name) for name in STORY_EXPORT_FIELDS},
+                "consents": [
+                    {"purpose": c.purpose, "granted": c.granted, "version": c.version,
+                     "text": c.text, "recorded_at": c.recorded_at.isoformat()}
+                    for c in story.consents.all()
+                ],
+                "followups": [
+                    {name: _value(f, name) for name in FOLLOWUP_EXPORT_FIELDS}
+                    for f in story.followups.all()
+                ],
+            }
+            for story in stories
+        ],
+    }
+
+
+def person_export_rows(data: dict):
+    """The export as long-format rows (record, id, field, value) for a CSV."""
+    for key, value in data["account"].items():
+        yield ("account", "", key, value)
+    for story in data["stories"]:
+        for key, value in story.items():
+            if key in ("consents", "followups", "id"):
+                continue
+            yield ("story", story["id"], key, value)
+        for number, consent in enumerate(story["consents"], start=1):
+            for key, value in consent.items():
+                yield ("consent", f"{story['id']}.{number}", key, value)
+        for followup in story["followups"]:
+            for key, value in followup.items():
+                if key != "id":
+                    yield ("followup", f"{story['id']}.{followup['id']}", key, value)

@@ -1,0 +1,129 @@
+"""An author's own pages: their stories, consents, export and erasure."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services as account_services
+from accounts.access import author_login_required, own_story_or_404
+from hindsight.lib.spreadsheet import csv_text
+from stories import services as story_services
+from stories.models import StoryConsent
+
+
+@author_login_required
+def my_stories(request: HttpRequest) -> HttpResponse:
+    stories = account_services.person_stories(request.user).select_related("treatment")
+    return render(request, "accounts/my_stories.html", {"stories": stories})
+
+
+@author_login_required
+def story_manage(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = own_story_or_404(request, story_id)
+    consents = {}
+    for record in story.consents.all():  # oldest first: the last one of each purpose stands
+        consents[record.purpose] = record
+    return render(
+        request,
+        "accounts/story_manage.html",
+        {
+            "story": story,
+            "publish_consent": consents.get(StoryConsent.Purpose.PUBLISH),
+            "statistics_consent": consents.get(StoryConsent.Purpose.STATISTICS),
+            "followups": story.followups.all(),
+        },
+    )
+
+
+@author_login_required
+@require_POST
+def story_withdraw(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = story_services.story_withdraw(story=own_story_or_404(request, story_id))
+    messages.success(request, _("“%s” is no longer shown to anyone.") % story.title)
+    return redirect("accounts:story-manage", story_id=story.pk)
+
+
+@author_login_required
+@require_POST
+def story_resubmit(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = story_services.story_resubmit(story=own_story_or_404(request, story_id))
+    messages.success(request, _("“%s” has gone back to a moderator.") % story.title)
+    return redirect("accounts:story-manage", story_id=story.pk)
+
+
+@author_login_required
+@require_POST
+def story_consent(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = own_story_or_404(request, story_id)
+    purpose = request.POST.get("purpose", "")
+    granted = request.POST.get("granted", "")
+    if purpose not in StoryConsent.Purpose.values or granted not in ("yes", "no"):
+        messages.error(request, _("That change was not understood; nothing was changed."))
+        return redirect("accounts:story-manage", story_id=story.pk)
+    story_services.story_set_consent(story=story, purpose=purpose, granted=granted == "yes")
+    messages.success(request, _("Your choice is saved."))
+    return redirect("accounts:story-manage", story_id=story.pk)
+
+
+@author_login_required
+@require_POST
+def story_reminders(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = own_story_or_404(request, story_id)
+    story.reminders_enabled = request.POST.get("enabled") == "yes"
+    story.save(update_fields=["reminders_enabled", "updated_at"])
+    if story.reminders_enabled:
+        messages.success(request, _("We will email you to ask how you are."))
+    else:
+        messages.success(request, _("We will not send you reminders about this story."))
+    return redirect("accounts:story-manage", story_id=story.pk)
+
+
+@author_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def story_erase(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = own_story_or_404(request, story_id)
+    if request.method == "POST":
+        title = story.title
+        account_services.story_erase(story=story)
+        messages.success(request, _("“%s” and everything with it has been erased.") % title)
+        return redirect("accounts:my-stories")
+    return render(request, "accounts/story_erase.html", {"story": story})
+
+
+@author_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def erase_me(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("confirm") != "erase":
+            messages.error(request, _("Tick the box to confirm, then press the button again."))
+            return redirect("accounts:erase-me")
+        account_services.person_erase(user=request.user)
+        logout(request)
+        return render(request, "accounts/erased.html")
+    stories = account_services.person_stories(request.user)
+    return render(request, "accounts/erase_me.html", {"stories": stories})
+
+
+@author_login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    data = account_services.person_export(request.user)
+    if fmt == "json":
+        body = json.dumps(data, indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    elif fmt == "csv":
+        rows = account_services.person_export_rows(data)
+        body = csv_text(["record", "id", "field", "value"], (
+            (record, ident, field, json.dumps(value, ensure_ascii=False)
+             if isinstance(value, (list, dict)) else value)
+            for record, ident, field, value in rows
+        ))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="hindsight-my-data.{fmt}"'
+    return response

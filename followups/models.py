@@ -1,0 +1,98 @@
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hindsight.lib.markdown import render_author_markdown
+from stories.choices import SERIOUS_COMPLICATIONS, Complication, Result, Symptom, SymptomChange
+from stories.models import Story
+
+
+class YesNoUnsure(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSURE = "unsure", _("Not sure")
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def published(self) -> "FollowUpQuerySet":
+        return self.filter(status=FollowUp.Status.APPROVED)
+
+
+class FollowUp(models.Model):
+    """What happened next: one report, at a point in time after treatment, on the same scales
+    as the story so the two can be read side by side."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a moderator")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="followups")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    reported_on = models.DateField(_("reported on"))
+    result = models.CharField(
+        _("compared with before treatment"), max_length=20, choices=Result.choices
+    )
+    symptoms = models.JSONField(_("symptoms"), default=dict, blank=True)
+    relapses_since_last = models.PositiveSmallIntegerField(
+        _("relapses since the last report"), null=True, blank=True
+    )
+    new_complications = models.JSONField(_("new complications"), default=list, blank=True)
+    restenosis = models.CharField(
+        _("told the vein narrowed again"), max_length=10, choices=YesNoUnsure.choices, blank=True
+    )
+    repeat_procedure = models.CharField(
+        _("had a repeat procedure"), max_length=10, choices=YesNoUnsure.choices, blank=True
+    )
+    started_dmt = models.CharField(
+        _("started a disease-modifying therapy"), max_length=10, choices=YesNoUnsure.choices,
+        blank=True,
+    )
+    body = models.TextField(_("update in your own words"), max_length=10000, blank=True)
+    body_html = models.TextField(editable=False, default="")
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reported_on", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["story", "status", "reported_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.story} · {self.reported_on}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_author_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def months_after_treatment(self) -> int | None:
+        """Whole months from the treatment month to the report, when the story has a date."""
+        story = self.story
+        if not story.treated_year:
+            return None
+        treated = datetime.date(story.treated_year, story.treated_month or 1, 1)
+        day = self.reported_on
+        months = (day.year - treated.year) * 12 + day.month - treated.month
+        return max(months, 0)
+
+    def symptom_changes(self) -> list[tuple[str, str, str]]:
+        labels = dict(SymptomChange.choices)
+        return [
+            (symptom.value, symptom.label, labels[self.symptoms[symptom.value]])
+            for symptom in Symptom
+            if self.symptoms.get(symptom.value) in labels
+        ]
+
+    def complication_labels(self) -> list[str]:
+        labels = dict(Complication.choices)
+        return [labels[code] for code in self.new_complications if code in labels]
+
+    @property
+    def reports_serious_complication(self) -> bool:
+        return bool(SERIOUS_COMPLICATIONS & set(self.new_complications))
