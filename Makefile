@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a fresh machine: `make run` and `make test`.
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
 PORT ?= 8000
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)

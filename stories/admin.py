@@ -17,7 +17,9 @@ from stories.models import Story, StoryAwaitingReview, StoryConsent
 
 
 class RejectForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=RejectReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("Choose a reason"))] + RejectReason.choices
+    )
     note = forms.CharField(
         label=_("Note to the author (optional)"),
         required=False,
@@ -84,6 +86,9 @@ class StoryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Stories come from their authors, through the public form.
         return False
+
+    def view_on_site(self, story: Story) -> str | None:
+        return story.get_absolute_url() if story.is_public else None
 
     def has_delete_permission(self, request, obj=None):
         # Removing a story is the author's right (erasure), not a moderation tool.
@@ -234,6 +239,7 @@ class StoryAwaitingReviewAdmin(StoryAdmin):
     list_display = ["title", "treatment", "result", "procedure_status", "email_confirmed_at"]
     list_filter = ["treatment", "result", "procedure_status"]
     date_hierarchy = None
+    ordering = ["email_confirmed_at"]  # oldest first: nobody waits longest
 
     def get_queryset(self, request):
         return super().get_queryset(request).awaiting_review().order_by("email_confirmed_at")

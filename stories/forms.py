@@ -11,14 +11,18 @@ from django_countries.fields import LazyTypedChoiceField
 
 from stories.choices import (
     CURRENCIES,
+    PROCEDURE_STATUS_PUBLIC,
     AgeBand,
+    ChangeOnset,
     Complication,
     MsType,
+    ProcedureKind,
     ProcedureStatus,
     Result,
     Sex,
     Symptom,
     SymptomChange,
+    TreatedAgain,
     Vein,
 )
 from stories.models import CONSENT_TEXTS, Story
@@ -46,9 +50,11 @@ class SymptomFieldsMixin:
     def add_symptom_fields(self, current: dict[str, str]) -> None:
         for symptom in Symptom:
             name = symptom_field_name(symptom.value)
+            # "No answer" comes first and is chosen by default, so an answer picked by
+            # mistake can be taken back without JavaScript.
             self.fields[name] = forms.ChoiceField(
                 label=symptom.label,
-                choices=SymptomChange.choices,
+                choices=[("", _("No answer"))] + SymptomChange.choices,
                 required=False,
                 widget=forms.RadioSelect,
             )
@@ -103,10 +109,22 @@ class StoryForm(SymptomFieldsMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     result = forms.ChoiceField(
-        label=_("Do you feel that it was a success? Compared with before treatment, you are:"),
+        label=_("Do you feel that it was a success? How are you compared with before treatment?"),
         choices=Result.choices,
         required=False,
         widget=forms.RadioSelect,
+    )
+    procedure_kind = forms.ChoiceField(
+        label=_("Balloon or stent?"), choices=ProcedureKind.choices, required=False,
+        widget=forms.RadioSelect,
+    )
+    change_onset = forms.ChoiceField(
+        label=_("How long after treatment did any change come?"),
+        choices=ChangeOnset.choices, required=False, widget=forms.RadioSelect,
+    )
+    treated_again = forms.ChoiceField(
+        label=_("Were you treated again (a repeat procedure)?"),
+        choices=TreatedAgain.choices, required=False, widget=forms.RadioSelect,
     )
     complications = forms.MultipleChoiceField(
         label=_("Did you have any complications?"),
@@ -157,7 +175,7 @@ class StoryForm(SymptomFieldsMixin, forms.ModelForm):
             "change_onset": _("How long after treatment did any change come?"),
             "complications_other": _("If something else, what was it?"),
             "treated_again": _("Were you treated again (a repeat procedure)?"),
-            "cost_amount": _("What did it cost you? (optional)"),
+            "cost_amount": _("What did it cost you?"),
             "title": _("A title for your story"),
             "body": _("Your story, in your own words"),
             "age_band": _("Age"),
@@ -199,6 +217,9 @@ class StoryForm(SymptomFieldsMixin, forms.ModelForm):
             self.fields[name].strip = False
         for name in ("title", "body", "display_name"):
             self.fields[name].validators.append(validate_not_blank)
+        # Required only for someone who had the procedure; the page must not call them optional.
+        for name in ("treated_year", "result"):
+            self.fields[name].conditionally_required = True
         self.fields["display_name"].validators.append(validate_not_an_email)
         self.fields["body"].validators.append(
             MinLengthValidator(
@@ -302,7 +323,7 @@ class StoryFilterForm(forms.Form):
     )
     procedure_status = forms.ChoiceField(
         label=_("Had the procedure"),
-        choices=[("", _("Anyone"))] + ProcedureStatus.choices,
+        choices=[("", _("Anyone"))] + list(PROCEDURE_STATUS_PUBLIC.items()),
         required=False,
     )
 

@@ -3,6 +3,7 @@ import html
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import formats
@@ -14,6 +15,7 @@ from django_countries.fields import CountryField
 
 from hindsight.lib.markdown import render_author_markdown
 from stories.choices import (
+    CURRENCIES,
     PROCEDURE_STATUS_PUBLIC,
     AgeBand,
     ChangeOnset,
@@ -28,6 +30,7 @@ from stories.choices import (
     TreatedAgain,
     Vein,
 )
+from stories.validators import CodesValidator, validate_no_bidi_controls, validate_symptom_answers
 from treatments.models import Treatment
 
 EXCERPT_LENGTH = 240
@@ -61,8 +64,8 @@ class StoryQuerySet(models.QuerySet["Story"]):
             .only(
                 "slug", "title", "excerpt", "display_name", "published_at", "procedure_status",
                 "treated_month", "treated_year", "country", "city", "procedure_kind", "result",
-                "symptoms", "change_onset", "is_demo", "treatment__name", "treatment__slug",
-                "treatment__short_name",
+                "symptoms", "change_onset", "complications", "is_demo", "treatment__name",
+                "treatment__slug", "treatment__short_name",
             )
             .order_by("-published_at", "-id")
         )
@@ -93,8 +96,14 @@ class Story(models.Model):
     procedure_status = models.CharField(
         _("had the procedure"), max_length=20, choices=ProcedureStatus.choices
     )
-    treated_month = models.PositiveSmallIntegerField(_("month treated"), null=True, blank=True)
-    treated_year = models.PositiveSmallIntegerField(_("year treated"), null=True, blank=True)
+    treated_month = models.PositiveSmallIntegerField(
+        _("month treated"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    treated_year = models.PositiveSmallIntegerField(
+        _("year treated"), null=True, blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+    )
     country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     clinic = models.CharField(_("clinic or hospital"), max_length=200, blank=True)
@@ -102,17 +111,24 @@ class Story(models.Model):
     procedure_kind = models.CharField(
         _("balloon or stent"), max_length=20, choices=ProcedureKind.choices, blank=True
     )
-    veins = models.JSONField(_("veins treated"), default=list, blank=True)
+    veins = models.JSONField(
+        _("veins treated"), default=list, blank=True, validators=[CodesValidator(Vein.values)]
+    )
 
     # Was it a success? What improved? How soon?
     result = models.CharField(
         _("overall result"), max_length=20, choices=Result.choices, blank=True
     )
-    symptoms = models.JSONField(_("symptoms"), default=dict, blank=True)
+    symptoms = models.JSONField(
+        _("symptoms"), default=dict, blank=True, validators=[validate_symptom_answers]
+    )
     change_onset = models.CharField(
         _("how soon a change came"), max_length=20, choices=ChangeOnset.choices, blank=True
     )
-    complications = models.JSONField(_("complications"), default=list, blank=True)
+    complications = models.JSONField(
+        _("complications"), default=list, blank=True,
+        validators=[CodesValidator(Complication.values)],
+    )
     complications_other = models.CharField(
         _("other complication"), max_length=200, blank=True
     )
@@ -120,13 +136,19 @@ class Story(models.Model):
         _("treated again"), max_length=10, choices=TreatedAgain.choices, blank=True
     )
     cost_amount = models.DecimalField(
-        _("cost"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("cost"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
     )
-    cost_currency = models.CharField(_("currency"), max_length=3, blank=True)
+    cost_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, choices=CURRENCIES
+    )
 
     # About the author, all optional.
     ms_type = models.CharField(_("type of MS"), max_length=10, choices=MsType.choices, blank=True)
-    diagnosis_year = models.PositiveSmallIntegerField(_("year of diagnosis"), null=True, blank=True)
+    diagnosis_year = models.PositiveSmallIntegerField(
+        _("year of diagnosis"), null=True, blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+    )
     age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
 
@@ -139,7 +161,9 @@ class Story(models.Model):
         related_name="stories",
         help_text=_("Made when the author confirms their email; they sign in with a code."),
     )
-    display_name = models.CharField(_("display name"), max_length=60)
+    display_name = models.CharField(
+        _("display name"), max_length=60, validators=[validate_no_bidi_controls]
+    )
     email = models.EmailField(_("email"))
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
     consent_publish = models.BooleanField(_("consents to publication"), default=False)
@@ -207,7 +231,7 @@ class Story(models.Model):
     def treated_on_display(self) -> str:
         if not self.treated_year:
             return ""
-        if self.treated_month:
+        if self.treated_month and 1 <= self.treated_month <= 12:
             return formats.date_format(
                 datetime.date(self.treated_year, self.treated_month, 1), "F Y"
             )
@@ -250,16 +274,24 @@ class Story(models.Model):
             parts.append(str(self.get_procedure_kind_display()))
         if self.result:
             parts.append(f"‘{self.get_result_display()}’")
-        better = [
-            str(label).lower()
-            for code, label, _change in self.symptom_changes()
-            if self.symptoms[code] == "better"
-        ]
-        if better:
+        by_change: dict[str, list[str]] = {"better": [], "worse": []}
+        for code, label, _change in self.symptom_changes():
+            if self.symptoms[code] in by_change:
+                by_change[self.symptoms[code]].append(str(label).lower())
+        if better := by_change["better"]:
             improved = gettext("%(symptoms)s better") % {"symptoms": ", ".join(better[:3])}
             if self.change_onset and self.change_onset != ChangeOnset.NONE:
                 improved += " " + str(self.get_change_onset_display()).lower()
             parts.append(improved)
+        # Worse news is told as plainly as better news.
+        if worse := by_change["worse"]:
+            parts.append(gettext("%(symptoms)s worse") % {"symptoms": ", ".join(worse[:3])})
+        complications = [
+            str(label).lower() for code, label in Complication.choices
+            if code in self.complications and code != Complication.NONE
+        ]
+        if complications:
+            parts.append(", ".join(complications).capitalize())
         return " · ".join(parts)
 
 

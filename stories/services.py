@@ -10,7 +10,7 @@ from accounts.services import author_for_email
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
 from stories.models import CONSENT_TEXTS, CONSENT_VERSION, Story, StoryConsent
-from stories.tasks import CONFIRM_SALT, send_story_email
+from stories.tasks import CONFIRM_SALT, email_check, send_story_email
 
 
 @transaction.atomic
@@ -47,7 +47,7 @@ def story_from_confirmation_token(token: str, *, max_age: int) -> Story | None:
     except signing.BadSignature:
         return None
     story = Story.objects.filter(pk=data.get("story")).first()
-    if story is None or story.email != data.get("email"):
+    if story is None or data.get("check") != email_check(story.email):
         return None
     return story
 

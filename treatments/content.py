@@ -39,7 +39,7 @@ That is the only fair way to separate what the procedure does from hope and expe
 - **The Canadian trial** (Traboulsee and colleagues; 104 people with relapsing or progressive MS
   randomised to venoplasty or sham, followed for 48 weeks, double-blind) also found no benefit.
   Serious adverse events were more common after venoplasty: 5 of 49 (10%) against 1 of 55 (2%)
-  after sham [3].
+  after sham, though they were reported as unrelated to the procedure [3].
 - **PREMiSe** (United States; a small sham-controlled trial) concluded that venous angioplasty
   “is not an effective treatment for MS over the short term and may exacerbate underlying disease
   activity” [5].
@@ -55,14 +55,19 @@ established” [6].
 """,
     "sources": """\
 1. Zamboni P, Galeotti R, Menegatti E, et al. *J Neurol Neurosurg Psychiatry*
-   2009;80(4):392–399.
+   2009;80(4):392–399. [Full text](https://pmc.ncbi.nlm.nih.gov/articles/PMC2647682/)
 2. Zamboni P, Tesio L, Galimberti S, et al. (Brave Dreams). *JAMA Neurol* 2018;75(1):35–43
    (online November 2017). PMID 29150995.
+   [Full text](https://pmc.ncbi.nlm.nih.gov/articles/PMC5833494/)
 3. Traboulsee AL, Machan L, Girard JM, et al. Safety and efficacy of venoplasty in MS: a
    randomized, double-blind, sham-controlled phase II trial. *Neurology*
    2018;91(18):e1660–e1668. PMID 30266886.
+   [PubMed](https://pubmed.ncbi.nlm.nih.gov/30266886/)
 4. Comi G, et al. (CoSMo). *Mult Scler* 2013;19(11):1508–17. doi:10.1177/1352458513501231.
+   [PubMed](https://pubmed.ncbi.nlm.nih.gov/24014572/)
 5. Siddiqui AH, et al. (PREMiSe). *Neurology* 2014;83(5):441–9.
-6. US Food and Drug Administration. Safety communication on CCSVI treatment, 10 May 2012.
+   [Full text](https://pmc.ncbi.nlm.nih.gov/articles/PMC4132574/)
+6. US Food and Drug Administration. Safety communication on CCSVI treatment, 10 May 2012, as
+   reported in the [FDA MedSun newsletter #73, June 2012](http://www.accessdata.fda.gov/scripts/cdrh/cfdocs/medsun/news/printer.cfm?id=1676).
 """,
 }

@@ -68,6 +68,7 @@
     note.hidden = false;
     var clear = note.querySelector("[data-draft-clear]");
     clear.addEventListener("click", function () {
+      if (!window.confirm(clear.getAttribute("data-confirm") || "Clear everything you typed?")) return;
       try { window.localStorage.removeItem(key); } catch (e) {}
       form.reset();
       updateConditional();

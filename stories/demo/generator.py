@@ -57,10 +57,17 @@ OPENINGS = {
         "Two months later I was back in hospital with a clot in the treated vein.",
         "The vein narrowed again and I was offered a second procedure, which I turned down.",
     ],
-    "undecided": [
+    ProcedureStatus.BOOKED: [
+        "My date is booked for next month and I am trying to keep my hopes sensible.",
+        "I have paid the deposit. My neurologist is not keen, and we keep talking about it.",
+    ],
+    ProcedureStatus.CONSIDERING: [
         "I have read everything I can find and I still do not know what to do.",
         "My neurologist showed me the trial results and we talked for a long time.",
+    ],
+    ProcedureStatus.DECIDED_AGAINST: [
         "I had a date booked, then cancelled it after reading about the sham-controlled trials.",
+        "In the end the travel, the cost and the trial results all pointed the same way: no.",
     ],
 }
 MIDDLES = [
@@ -103,7 +110,7 @@ def demo_story(rng: random.Random, treatment: Treatment, index: int) -> Story:
         age_band=rng.choice([*AgeBand.values, ""]),
         sex=rng.choice([*Sex.values, ""]),
     )
-    mood = "undecided"
+    mood = status
     if status == ProcedureStatus.HAD:
         country, city = rng.choice(PLACES)
         year = rng.randint(2010, 2016)
@@ -118,9 +125,13 @@ def demo_story(rng: random.Random, treatment: Treatment, index: int) -> Story:
             Result.values, weights=[15, 25, 30, 10, 8, 12]
         )[0]
         mood = _result_mood(story.result)
-        changes = SymptomChange.values
+        # Symptom answers lean the way the overall result does, as real answers would.
+        leaning = {"good": [SymptomChange.BETTER] * 3 + [SymptomChange.SAME],
+                   "bad": [SymptomChange.WORSE] * 3 + [SymptomChange.SAME],
+                   "flat": [SymptomChange.SAME] * 4 + [SymptomChange.BETTER,
+                                                       SymptomChange.WORSE]}[mood]
         story.symptoms = {
-            symptom: rng.choice(changes)
+            symptom: rng.choice([*leaning, SymptomChange.NOT_APPLICABLE])
             for symptom in rng.sample(Symptom.values, rng.randint(3, 9))
         }
         story.change_onset = rng.choice(ChangeOnset.values)
@@ -142,14 +153,18 @@ def demo_story(rng: random.Random, treatment: Treatment, index: int) -> Story:
 
 
 def _title(rng: random.Random, story: Story, mood: str) -> str:
-    if mood == "undecided":
-        return rng.choice(["Still deciding", "Why I said no", "Booked, and nervous",
-                           "Reading the trials first"])
+    undecided = {
+        ProcedureStatus.BOOKED: ["Booked, and nervous", "Counting the days"],
+        ProcedureStatus.CONSIDERING: ["Still deciding", "Reading the trials first"],
+        ProcedureStatus.DECIDED_AGAINST: ["Why I said no", "I decided against it"],
+    }
+    if mood in undecided:
+        return rng.choice(undecided[mood])
     place = story.city or "abroad"
     return rng.choice({
         "good": [f"Warm hands again after {place}", "A good first year", "Better, for now"],
         "flat": [f"No change after {place}", "It did not work for me", "Hard to say"],
-        "bad": ["Worse, and a clot", f"What went wrong in {place}", "The vein narrowed again"],
+        "bad": ["Worse than before", f"What went wrong in {place}", "Not what I hoped"],
     }[mood])
 
 

@@ -79,3 +79,13 @@ def test_a_link_for_a_changed_email_no_longer_works(client):
     Story.objects.filter(pk=story.pk).update(email="someone-else@example.com")
 
     assert client.post(link).status_code == 400
+
+
+def test_the_link_does_not_carry_the_email_address():
+    import base64
+
+    story = make_story(status=Story.Status.UNCONFIRMED, email="alice.private@example.org")
+    payload = confirmation_token(story).split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+
+    assert b"alice" not in decoded and b"example.org" not in decoded

@@ -134,6 +134,9 @@ def _field_value(field_name: str, text: str) -> str:
     return text + BODY_SUFFIX if field_name == "body" else text
 
 
+from stories.validators import BIDI_CONTROLS  # noqa: E402
+
+
 def _expected_refusals(text: str, fields: Iterable[str]) -> dict[str, str]:
     """Which fields the form should refuse this text in, and why: the site's stated rules. A
     refusal for any other reason is reported, so a new rule on the form must be added here."""
@@ -149,6 +152,8 @@ def _expected_refusals(text: str, fields: Iterable[str]) -> dict[str, str]:
             refusals[name] = "blank, with 'Something else' ticked"
         elif name == "display_name" and _looks_like_email(value):
             refusals[name] = "an email address as display name"
+        elif name == "display_name" and BIDI_CONTROLS & set(value):
+            refusals[name] = "characters that reverse the display name on screen"
     return refusals
 
 

@@ -169,3 +169,24 @@ def test_the_decision_log_cannot_be_edited(client, moderator, pending):
 
     assert response.status_code == 403
     assert ModerationDecision.objects.filter(pk=decision.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("treated_month", "13"), ("symptoms", '{"fatigue": "amazing"}'),
+     ("cost_currency", "DOGE"), ("veins", '["neck"]'), ("display_name", "\u202eCarol")],
+)
+def test_a_moderator_typo_is_refused_not_published(client, moderator, pending, field, value):
+    client.force_login(moderator)
+    url = reverse("admin:stories_story_change", args=[pending.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"veins": "[]", "complications": "[]", "symptoms": '{"fatigue": "better"}',
+                 "consents-TOTAL_FORMS": "0", "consents-INITIAL_FORMS": "0", field: value})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    pending.refresh_from_db()
+    assert str(getattr(pending, field)) != value

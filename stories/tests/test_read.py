@@ -172,3 +172,30 @@ def test_the_excerpt_fits_its_column_whatever_the_script(treatment):
 
     assert len(story.excerpt) <= 240
     assert story.excerpt.endswith("…")
+
+
+def test_the_summary_tells_worse_news_as_plainly_as_better(treatment):
+    story = make_story(treatment, symptoms={"fatigue": "better", "walking": "worse"},
+                       complications=["restenosis"])
+
+    assert "fatigue better within a week" in story.summary()
+    assert "walking worse" in story.summary()
+    assert "The vein narrowed again (restenosis)" in story.summary()
+
+
+def test_a_pending_story_has_no_view_on_site_link(treatment):
+    from django.contrib.admin.sites import site
+
+    from stories.admin import StoryAdmin
+
+    admin = StoryAdmin(Story, site)
+    assert admin.view_on_site(make_story(treatment, status=Story.Status.PENDING)) is None
+    assert admin.view_on_site(make_story(treatment)).startswith("/stories/")
+
+
+def test_an_unknown_page_uses_the_site_layout(client):
+    response = client.get("/stories/no-such-story/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert 'href="/stories/share/"' in response.content.decode()
