@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.my_stories, name="my-stories"),
     path("stories/<int:story_id>/", views.story_manage, name="story-manage"),
+    path("stories/<int:story_id>/edit/", views.story_edit, name="story-edit"),
     path("stories/<int:story_id>/withdraw/", views.story_withdraw, name="story-withdraw"),
     path("stories/<int:story_id>/resubmit/", views.story_resubmit, name="story-resubmit"),
     path("stories/<int:story_id>/consent/", views.story_consent, name="story-consent"),

@@ -13,7 +13,8 @@ from accounts import services as account_services
 from accounts.access import author_login_required, own_story_or_404
 from hindsight.lib.spreadsheet import csv_text
 from stories import services as story_services
-from stories.models import StoryConsent
+from stories.forms import StoryEditForm
+from stories.models import Story, StoryConsent, StoryRevision
 
 
 @author_login_required
@@ -36,6 +37,9 @@ def story_manage(request: HttpRequest, story_id: int) -> HttpResponse:
             "publish_consent": consents.get(StoryConsent.Purpose.PUBLISH),
             "statistics_consent": consents.get(StoryConsent.Purpose.STATISTICS),
             "followups": story.followups.all(),
+            "pending_edit": story.revisions.filter(
+                status=StoryRevision.Status.PENDING
+            ).exists(),
         },
     )
 
@@ -127,3 +131,27 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="hindsight-my-data.{fmt}"'
     return response
+
+
+@author_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = own_story_or_404(request, story_id)
+    edited = Story.objects.get(pk=story.pk)  # a copy the form may change freely
+    pending = story.revisions.filter(status=StoryRevision.Status.PENDING).first()
+    if pending is not None:
+        for name, value in pending.proposed.items():
+            setattr(edited, name, Story._meta.get_field(name).to_python(value))
+    form = StoryEditForm(request.POST or None, instance=edited)
+    if request.method == "POST" and form.is_valid():
+        revision = story_services.story_author_edit(story=story, edited=form.save(commit=False))
+        if revision is None:
+            messages.success(request, _("Your changes are saved."))
+        else:
+            messages.success(request, _(
+                "Your changes are waiting for a moderator. Until they are approved, readers "
+                "see the version already published."
+            ))
+        return redirect("accounts:story-manage", story_id=story.pk)
+    return render(request, "accounts/story_edit.html",
+                  {"form": form, "story": story, "pending": pending})

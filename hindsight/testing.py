@@ -22,7 +22,9 @@ def make_moderator(username: str = "mod") -> "object":
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     group, _ = Group.objects.get_or_create(name="Moderators")
     for codename in ("view_story", "change_story", "view_storyawaitingreview",
-                     "change_storyawaitingreview", "view_moderationdecision"):
+                     "change_storyawaitingreview", "view_moderationdecision",
+                     "view_storyrevision", "change_storyrevision", "view_followup",
+                     "change_followup"):
         group.permissions.add(Permission.objects.get(codename=codename))
     user.groups.add(group)
     return user

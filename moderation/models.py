@@ -12,6 +12,9 @@ class Action(models.TextChoices):
     CONFIRM = "confirm", _("Email confirmed by author")
     WITHDRAW = "withdraw", _("Withdrawn by author")
     RESUBMIT = "resubmit", _("Sent back for review by author")
+    AUTHOR_EDIT = "author_edit", _("Edited by author")
+    APPROVE_EDIT = "approve_edit", _("Author's edit approved")
+    REJECT_EDIT = "reject_edit", _("Author's edit rejected")
 
 
 class RejectReason(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from moderation.models import RejectReason
 from moderation.services import decisions_for
 from stories import services
-from stories.models import Story, StoryAwaitingReview, StoryConsent
+from stories.models import Story, StoryAwaitingReview, StoryConsent, StoryRevision
 
 
 class RejectForm(forms.Form):
@@ -247,3 +247,63 @@ class StoryAwaitingReviewAdmin(StoryAdmin):
     def get_urls(self):
         # The approve and reject views are registered once, under StoryAdmin.
         return super(StoryAdmin, self).get_urls()
+
+
+@admin.register(StoryRevision)
+class StoryRevisionAdmin(admin.ModelAdmin):
+    """Authors' edits of published stories, each shown as what it would change."""
+
+    list_display = ["__str__", "story", "status", "submitted_at"]
+    list_filter = ["status"]
+    list_select_related = ["story"]
+    ordering = ["submitted_at"]
+    readonly_fields = ["story", "status", "submitted_at", "changes_table"]
+    fields = readonly_fields
+    actions = ["approve_selected", "reject_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=StoryRevision.Status.PENDING)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("What the edit changes"))
+    def changes_table(self, revision: StoryRevision) -> str:
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody>"
+            "</table>",
+            _("Field"), _("Published"), _("Proposed"),
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                             revision.changes()),
+        )
+
+    @admin.action(description=_("Approve the selected edits"), permissions=["change"])
+    def approve_selected(self, request: HttpRequest, queryset) -> None:
+        for revision in queryset:
+            try:
+                services.revision_approve(revision=revision, moderator=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        self.message_user(request, _("Approved edits are now published."))
+
+    @admin.action(description=_("Reject the selected edits…"), permissions=["change"])
+    def reject_selected(self, request: HttpRequest, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            for revision in queryset:
+                services.revision_reject(revision=revision, moderator=request.user,
+                                         reason=form.cleaned_data["reason"],
+                                         note=form.cleaned_data["note"])
+            self.message_user(request, _("Rejected; the published version stays."))
+            return HttpResponseRedirect(request.get_full_path())
+        return TemplateResponse(request, "admin/stories/story/reject.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Reject edits"),
+            "opts": self.opts,
+            "form": form,
+            "stories": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })

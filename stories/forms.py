@@ -231,7 +231,7 @@ class StoryForm(SymptomFieldsMixin, forms.ModelForm):
             field.widget.attrs.update({"min": EARLIEST_YEAR, "max": this_year})
             field.validators.append(_year_range_validator(EARLIEST_YEAR, this_year))
         self.add_symptom_fields(self.instance.symptoms if self.instance.pk else {})
-        if len(self.fields["treatment"].queryset) == 1:
+        if "treatment" in self.fields and len(self.fields["treatment"].queryset) == 1:
             self.fields["treatment"].widget = forms.HiddenInput()
             self.fields["treatment"].initial = self.fields["treatment"].queryset[0]
 
@@ -252,7 +252,8 @@ class StoryForm(SymptomFieldsMixin, forms.ModelForm):
                 data[name] = _empty_value(name)
             for symptom in Symptom:
                 data[symptom_field_name(symptom.value)] = ""
-        if not data.get("consent_publish") and not data.get("consent_statistics"):
+        asks_consent = "consent_publish" in self.fields
+        if asks_consent and not data.get("consent_publish") and not data.get("consent_statistics"):
             self.add_error(
                 "consent_publish",
                 _("Tick at least one: publish your story, or include your answers in the "
@@ -291,6 +292,19 @@ class StoryForm(SymptomFieldsMixin, forms.ModelForm):
         if commit:
             story.save()
         return story
+
+
+class StoryEditForm(StoryForm):
+    """The author's own edit: the same questions, without the treatment, email and consents
+    (each of those has its own page)."""
+
+    treatment = None
+    consent_publish = None
+    consent_statistics = None
+
+    class Meta(StoryForm.Meta):
+        fields = [name for name in StoryForm.Meta.fields
+                  if name not in ("treatment", "email", "consent_publish", "consent_statistics")]
 
 
 def _empty_value(name: str):

@@ -326,3 +326,49 @@ class StoryAwaitingReview(Story):
         proxy = True
         verbose_name = _("story awaiting review")
         verbose_name_plural = _("stories awaiting review")
+
+
+# What an author may change after sharing. Email and consents have their own pages.
+EDITABLE_FIELDS = [
+    "procedure_status", "treated_month", "treated_year", "country", "city", "clinic",
+    "treated_by", "procedure_kind", "veins", "result", "symptoms", "change_onset",
+    "complications", "complications_other", "treated_again", "cost_amount", "cost_currency",
+    "title", "body", "ms_type", "diagnosis_year", "age_band", "sex", "display_name",
+]
+
+
+class StoryRevision(models.Model):
+    """An author's edit of a published story, waiting for a moderator. Until it is approved
+    the published version stays up unchanged."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a moderator")
+        APPROVED = "approved", _("Approved and applied")
+        REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Replaced by a later edit")
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    proposed = models.JSONField(_("proposed answers"))
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("edit awaiting review")
+        verbose_name_plural = _("edits awaiting review")
+
+    def __str__(self) -> str:
+        return str(self.proposed.get("title") or self.story.title)
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field label, published value, proposed value) for each field the edit changes."""
+        rows = []
+        for name in EDITABLE_FIELDS:
+            field = Story._meta.get_field(name)
+            current = field.value_from_object(self.story)
+            proposed = field.to_python(self.proposed.get(name))
+            if name == "country":
+                current = str(current or "")
+            if current != proposed:
+                rows.append((field.verbose_name, current, proposed))
+        return rows

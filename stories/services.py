@@ -1,5 +1,7 @@
 """What happens to a story: submitted, confirmed, approved or rejected, edited."""
 
+from decimal import Decimal
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -9,7 +11,14 @@ from django.utils import timezone
 from accounts.services import author_for_email
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
-from stories.models import CONSENT_TEXTS, CONSENT_VERSION, Story, StoryConsent
+from stories.models import (
+    CONSENT_TEXTS,
+    CONSENT_VERSION,
+    EDITABLE_FIELDS,
+    Story,
+    StoryConsent,
+    StoryRevision,
+)
 from stories.tasks import CONFIRM_SALT, email_check, send_story_email
 
 
@@ -152,3 +161,77 @@ def story_set_consent(*, story: Story, purpose: str, granted: bool) -> Story:
         text=str(CONSENT_TEXTS[purpose]),
     )
     return story
+
+
+def _serialise_answers(story: Story) -> dict:
+    values = {}
+    for name in EDITABLE_FIELDS:
+        value = Story._meta.get_field(name).value_from_object(story)
+        if name == "country":
+            value = str(value or "")
+        elif isinstance(value, Decimal):
+            value = str(value)
+        values[name] = value
+    return values
+
+
+@transaction.atomic
+def story_author_edit(*, story: Story, edited: Story) -> StoryRevision | None:
+    """An author changed their story. A story nobody sees yet changes at once (a rejected one
+    goes back to the queue); a published story keeps its published version until a moderator
+    approves the edit, which is then kept as a revision."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if not story.is_public:
+        for name in EDITABLE_FIELDS:
+            setattr(story, name, getattr(edited, name))
+        if story.status == Story.Status.REJECTED:
+            story.status = Story.Status.PENDING
+        story.full_clean()
+        story.save()
+        decision_record(subject=story, action=Action.AUTHOR_EDIT, moderator=None)
+        return None
+    edited.full_clean(validate_unique=False, validate_constraints=False)
+    story.revisions.filter(status=StoryRevision.Status.PENDING).update(
+        status=StoryRevision.Status.SUPERSEDED
+    )
+    revision = StoryRevision.objects.create(story=story, proposed=_serialise_answers(edited))
+    decision_record(subject=story, action=Action.AUTHOR_EDIT, moderator=None)
+    return revision
+
+
+@transaction.atomic
+def revision_approve(*, revision: StoryRevision, moderator: AbstractBaseUser) -> Story:
+    revision = StoryRevision.objects.select_for_update().select_related("story").get(
+        pk=revision.pk
+    )
+    if revision.status != StoryRevision.Status.PENDING:
+        raise ValidationError("Only an edit waiting for review can be approved.")
+    story = revision.story
+    changed = []
+    for name in EDITABLE_FIELDS:
+        field = Story._meta.get_field(name)
+        value = field.to_python(revision.proposed.get(name))
+        if field.value_from_object(story) != value:
+            changed.append(name)
+        setattr(story, name, value)
+    story.full_clean()
+    story.save()
+    revision.status = StoryRevision.Status.APPROVED
+    revision.save(update_fields=["status"])
+    decision_record(subject=story, action=Action.APPROVE_EDIT, moderator=moderator,
+                    changed_fields=changed)
+    return story
+
+
+@transaction.atomic
+def revision_reject(
+    *, revision: StoryRevision, moderator: AbstractBaseUser, reason: str, note: str = ""
+) -> StoryRevision:
+    revision = StoryRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != StoryRevision.Status.PENDING:
+        raise ValidationError("Only an edit waiting for review can be rejected.")
+    revision.status = StoryRevision.Status.REJECTED
+    revision.save(update_fields=["status"])
+    decision_record(subject=revision.story, action=Action.REJECT_EDIT, moderator=moderator,
+                    reason=reason, note=note)
+    return revision

@@ -20,6 +20,8 @@ MODERATOR_PERMISSIONS = [
     ("stories", "story", ["view", "change"]),
     ("stories", "storyawaitingreview", ["view", "change"]),
     ("stories", "storyconsent", ["view"]),
+    ("stories", "storyrevision", ["view", "change"]),
+    ("followups", "followup", ["view", "change"]),
     ("moderation", "moderationdecision", ["view"]),
     ("treatments", "treatment", ["view", "change"]),
 ]
