@@ -96,3 +96,35 @@ class FollowUp(models.Model):
     @property
     def reports_serious_complication(self) -> bool:
         return bool(SERIOUS_COMPLICATIONS & set(self.new_complications))
+
+
+# Months after treatment at which an author who asked for reminders is asked how they are;
+# after the last one, once a year.
+REMINDER_MILESTONES = (3, 6, 12, 24)
+
+
+def reminder_milestone_due(months_since_treatment: int) -> int | None:
+    """The latest milestone reached after this many months, or None before the first."""
+    if months_since_treatment < REMINDER_MILESTONES[0]:
+        return None
+    last = REMINDER_MILESTONES[-1]
+    if months_since_treatment >= last:
+        return last + 12 * ((months_since_treatment - last) // 12)
+    return max(m for m in REMINDER_MILESTONES if m <= months_since_treatment)
+
+
+class ReminderSent(models.Model):
+    """One reminder, sent once: the unique pair makes a second run of the command a no-op."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reminders_sent")
+    milestone_months = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "milestone_months"],
+                                    name="one_reminder_per_milestone"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} · {self.milestone_months} months"

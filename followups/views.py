@@ -1,9 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import author_login_required, own_story_or_404
-from followups import services
+from followups import reminders, services
 from followups.forms import FollowUpForm
 from followups.models import FollowUp
 
@@ -24,3 +25,48 @@ def followup_sent(request: HttpRequest, story_id: int, followup_id: int) -> Http
     story = own_story_or_404(request, story_id)
     followup = get_object_or_404(FollowUp, pk=followup_id, story=story)
     return render(request, "followups/sent.html", {"story": story, "followup": followup})
+
+
+def _story_for_reminder(token: str, *, salt: str, max_age: int):
+    return reminders.story_from_token(token, salt=salt, max_age=max_age)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def followup_from_reminder(request: HttpRequest, token: str) -> HttpResponse:
+    """The reminder email's link: the follow-up form for that story, without signing in."""
+    story = _story_for_reminder(token, salt=reminders.FOLLOW_UP_SALT,
+                                max_age=reminders.FOLLOW_UP_LINK_MAX_AGE)
+    if story is None:
+        return render(request, "followups/link_invalid.html", status=400)
+    form = FollowUpForm(request.POST or None, story=story)
+    if request.method == "POST" and form.is_valid():
+        followup = services.followup_submit(followup=form.save(commit=False))
+        return redirect("reminders:sent", token=token, followup_id=followup.pk)
+    return render(request, "followups/add.html", {"form": form, "story": story, "token": token})
+
+
+def followup_from_reminder_sent(request: HttpRequest, token: str, followup_id: int):
+    story = _story_for_reminder(token, salt=reminders.FOLLOW_UP_SALT,
+                                max_age=reminders.FOLLOW_UP_LINK_MAX_AGE)
+    if story is None:
+        return render(request, "followups/link_invalid.html", status=400)
+    followup = get_object_or_404(FollowUp, pk=followup_id, story=story)
+    return render(request, "followups/sent.html", {"story": story, "followup": followup,
+                                                   "token": token})
+
+
+# Mail programs send the one-click unsubscribe as a POST without a CSRF token (RFC 8058);
+# the signed token in the address is what authorises it.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def reminders_stop(request: HttpRequest, token: str) -> HttpResponse:
+    story = _story_for_reminder(token, salt=reminders.STOP_SALT,
+                                max_age=reminders.STOP_LINK_MAX_AGE)
+    if story is None:
+        return render(request, "followups/link_invalid.html", status=400)
+    if request.method == "POST":
+        if story.reminders_enabled:
+            story.reminders_enabled = False
+            story.save(update_fields=["reminders_enabled", "updated_at"])
+        return render(request, "followups/reminders_stopped.html", {"story": story})
+    return render(request, "followups/reminders_stop.html", {"story": story})

@@ -14,6 +14,7 @@ urlpatterns = [
     path("stories/", include("stories.urls")),
     path("treatments/", include("treatments.urls")),
     path("my/", include("accounts.urls")),
+    path("reminders/", include("followups.urls")),
     path("accounts/", include("allauth.urls")),
     path("moderation/", admin.site.urls),
 ]

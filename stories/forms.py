@@ -157,6 +157,11 @@ class StoryForm(SymptomFieldsMixin, forms.ModelForm):
     )
     consent_publish = forms.BooleanField(label=CONSENT_TEXTS["publish"], required=False)
     consent_statistics = forms.BooleanField(label=CONSENT_TEXTS["statistics"], required=False)
+    reminders_enabled = forms.BooleanField(
+        label=_("Email me 3, 6, 12 and 24 months after my treatment (then once a year) to ask "
+                "how I am. Every email has a link to stop them."),
+        required=False,
+    )
 
     class Meta:
         model = Story
@@ -166,6 +171,7 @@ class StoryForm(SymptomFieldsMixin, forms.ModelForm):
             "complications", "complications_other", "treated_again", "cost_amount",
             "cost_currency", "title", "body", "ms_type", "diagnosis_year", "age_band", "sex",
             "display_name", "email", "consent_publish", "consent_statistics",
+            "reminders_enabled",
         ]
         labels = {
             "city": _("City"),
@@ -301,10 +307,12 @@ class StoryEditForm(StoryForm):
     treatment = None
     consent_publish = None
     consent_statistics = None
+    reminders_enabled = None
 
     class Meta(StoryForm.Meta):
         fields = [name for name in StoryForm.Meta.fields
-                  if name not in ("treatment", "email", "consent_publish", "consent_statistics")]
+                  if name not in ("treatment", "email", "consent_publish", "consent_statistics",
+                                  "reminders_enabled")]
 
 
 def _empty_value(name: str):

@@ -168,7 +168,7 @@ class Story(models.Model):
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
     consent_publish = models.BooleanField(_("consents to publication"), default=False)
     consent_statistics = models.BooleanField(_("consents to statistics"), default=False)
-    reminders_enabled = models.BooleanField(_("sends follow-up reminders"), default=True)
+    reminders_enabled = models.BooleanField(_("asked for follow-up reminders"), default=False)
 
     is_demo = models.BooleanField(
         _("invented example"), default=False, help_text=_("Demo content, not a real person.")
