@@ -125,6 +125,18 @@ def _value(obj, name: str):
     return value
 
 
+def _baseline_export(baseline) -> dict | None:
+    if baseline is None:
+        return None
+    return {
+        "recorded_on": baseline.recorded_on.isoformat(),
+        "symptoms": baseline.symptoms,
+        "relapses_last_year": baseline.relapses_last_year,
+        "expectation": baseline.expectation,
+        "expectation_notes": baseline.expectation_notes,
+    }
+
+
 def person_export(user: AbstractBaseUser) -> dict:
     """Everything the site holds about one person, as plain data."""
     stories = (
@@ -149,6 +161,7 @@ def person_export(user: AbstractBaseUser) -> dict:
                     {name: _value(f, name) for name in FOLLOWUP_EXPORT_FIELDS}
                     for f in story.followups.all()
                 ],
+                "baseline": _baseline_export(story.baseline_or_none()),
             }
             for story in stories
         ],
@@ -162,6 +175,10 @@ def person_export_rows(data: dict):
     for story in data["stories"]:
         for key, value in story.items():
             if key in ("consents", "followups", "id"):
+                continue
+            if key == "baseline":
+                for field, value in (story["baseline"] or {}).items():
+                    yield ("baseline", story["id"], field, value)
                 continue
             yield ("story", story["id"], key, value)
         for number, consent in enumerate(story["consents"], start=1):

@@ -16,6 +16,8 @@ urlpatterns = [
     path("stories/<int:story_id>/follow-up/", followup_views.followup_add, name="followup-add"),
     path("stories/<int:story_id>/follow-up/<int:followup_id>/sent/",
          followup_views.followup_sent, name="followup-sent"),
+    path("stories/<int:story_id>/before-treatment/", followup_views.baseline_record,
+         name="baseline"),
     path("erase/", views.erase_me, name="erase-me"),
     path("my-data.<str:fmt>", views.export, name="export"),
 ]

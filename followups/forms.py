@@ -1,12 +1,13 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from followups.models import FollowUp
-from stories.choices import Complication, Result
-from stories.forms import SymptomFieldsMixin, clean_complication_choices
+from followups.models import Baseline, Expectation, FollowUp, SymptomSeverity
+from stories.choices import Complication, Result, Symptom
+from stories.forms import SymptomFieldsMixin, clean_complication_choices, symptom_field_name
 from stories.models import Story
 from stories.validators import validate_not_blank
 
@@ -96,3 +97,46 @@ class FollowUpForm(SymptomFieldsMixin, forms.ModelForm):
 def _blank_or_text(value: str) -> None:
     if value:
         validate_not_blank(value)
+
+
+class BaselineForm(forms.ModelForm):
+    class Meta:
+        model = Baseline
+        fields = ["relapses_last_year", "expectation", "expectation_notes"]
+        widgets = {
+            "expectation": forms.RadioSelect,
+            "expectation_notes": forms.Textarea(attrs={"rows": 5}),
+            "relapses_last_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expectation"].choices = Expectation.choices
+        self.fields["expectation"].required = False
+        self.fields["expectation_notes"].strip = False
+        self.fields["relapses_last_year"].validators.append(MaxValueValidator(99))
+        current = self.instance.symptoms if self.instance.pk else {}
+        for symptom in Symptom:
+            name = symptom_field_name(symptom.value)
+            self.fields[name] = forms.ChoiceField(
+                label=symptom.label,
+                choices=[("", _("No answer"))] + SymptomSeverity.choices,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            if symptom.value in current:
+                self.initial[name] = current[symptom.value]
+
+    def symptom_fields(self) -> list[forms.BoundField]:
+        return [self[symptom_field_name(symptom.value)] for symptom in Symptom]
+
+    def save(self, commit: bool = True) -> Baseline:
+        baseline = super().save(commit=False)
+        baseline.symptoms = {
+            symptom.value: answer
+            for symptom in Symptom
+            if (answer := self.cleaned_data.get(symptom_field_name(symptom.value)))
+        }
+        if commit:
+            baseline.save()
+        return baseline

@@ -128,3 +128,53 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story_id} · {self.milestone_months} months"
+
+
+class SymptomSeverity(models.TextChoices):
+    NONE = "none", _("Not at all")
+    MILD = "mild", _("A little")
+    MODERATE = "moderate", _("Quite a lot")
+    SEVERE = "severe", _("Very much")
+
+
+class Expectation(models.TextChoices):
+    MUCH_BETTER = "much_better", _("Much better")
+    LITTLE_BETTER = "little_better", _("A little better")
+    NO_CHANGE = "no_change", _("No change")
+    UNSURE = "unsure", _("I don't know")
+
+
+class Baseline(models.Model):
+    """How someone was before treatment, recorded before it happened. Reports that start
+    before treatment are the ones that can show change honestly, without hindsight."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="baseline")
+    recorded_on = models.DateField(_("recorded on"))
+    symptoms = models.JSONField(_("how much each symptom affects you"), default=dict, blank=True)
+    relapses_last_year = models.PositiveSmallIntegerField(
+        _("relapses in the last 12 months"), null=True, blank=True
+    )
+    expectation = models.CharField(
+        _("what you expect the treatment to do"), max_length=20, choices=Expectation.choices,
+        blank=True,
+    )
+    expectation_notes = models.TextField(
+        _("your hopes and worries, for yourself"), max_length=5000, blank=True,
+        help_text=_("Private: only you see this, and it is in your data download."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("before-treatment baseline")
+        verbose_name_plural = _("before-treatment baselines")
+
+    def __str__(self) -> str:
+        return f"{self.story} · {self.recorded_on}"
+
+    def symptom_severities(self) -> list[tuple[str, str, str]]:
+        labels = dict(SymptomSeverity.choices)
+        return [
+            (symptom.value, symptom.label, labels[self.symptoms[symptom.value]])
+            for symptom in Symptom
+            if self.symptoms.get(symptom.value) in labels
+        ]

@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import author_login_required, own_story_or_404
 from followups import reminders, services
-from followups.forms import FollowUpForm
-from followups.models import FollowUp
+from followups.forms import BaselineForm, FollowUpForm
+from followups.models import Baseline, FollowUp
+from stories.choices import ProcedureStatus
 
 
 @author_login_required
@@ -70,3 +74,28 @@ def reminders_stop(request: HttpRequest, token: str) -> HttpResponse:
             story.save(update_fields=["reminders_enabled", "updated_at"])
         return render(request, "followups/reminders_stopped.html", {"story": story})
     return render(request, "followups/reminders_stop.html", {"story": story})
+
+
+@author_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def baseline_record(request: HttpRequest, story_id: int) -> HttpResponse:
+    """Before treatment: how the author is now, so later follow-ups have something to compare
+    with that was written without hindsight."""
+    story = own_story_or_404(request, story_id)
+    if story.procedure_status not in (ProcedureStatus.BOOKED, ProcedureStatus.CONSIDERING):
+        messages.info(request, _("A baseline is recorded before treatment. Add a follow-up "
+                                 "instead to say how you are now."))
+        return redirect("accounts:story-manage", story_id=story.pk)
+    baseline = Baseline.objects.filter(story=story).first() or Baseline(
+        story=story, recorded_on=timezone.localdate()
+    )
+    form = BaselineForm(request.POST or None, instance=baseline)
+    if request.method == "POST" and form.is_valid():
+        baseline = form.save(commit=False)
+        baseline.recorded_on = timezone.localdate()
+        baseline.full_clean()
+        baseline.save()
+        messages.success(request, _("Your before-treatment baseline is saved. After your "
+                                    "treatment, add follow-ups to compare."))
+        return redirect("accounts:story-manage", story_id=story.pk)
+    return render(request, "followups/baseline.html", {"form": form, "story": story})

@@ -3,6 +3,7 @@ import html
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -224,6 +225,13 @@ class Story(models.Model):
     @property
     def had_procedure(self) -> bool:
         return self.procedure_status == ProcedureStatus.HAD
+
+    def baseline_or_none(self):
+        """The before-treatment baseline, if one was recorded (it is optional)."""
+        try:
+            return self.baseline
+        except ObjectDoesNotExist:
+            return None
 
     def procedure_status_public(self) -> str:
         return str(PROCEDURE_STATUS_PUBLIC.get(self.procedure_status, ""))

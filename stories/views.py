@@ -54,7 +54,8 @@ def story_list(request: HttpRequest) -> HttpResponse:
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     followups = Prefetch("followups", queryset=FollowUp.objects.published())
     story = get_object_or_404(
-        Story.objects.public().select_related("treatment").prefetch_related(followups), slug=slug
+        Story.objects.public().select_related("treatment", "baseline").prefetch_related(followups),
+        slug=slug,
     )
     return render(
         request,
