@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test test-sqlite test-postgres venv lint worker clean
+.PHONY: run test test-sqlite test-postgres venv lint demo-code reminders clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -44,6 +44,14 @@ test-sqlite: venv
 
 test-postgres: venv
 	bash scripts/with-postgres $(UV) run --frozen pytest $(PYTEST_ARGS)
+
+# The demo moderator's current authenticator code (demo sites only).
+demo-code: venv
+	@$(MANAGE) demo_code
+
+# Queue the follow-up reminders that are due; run daily (cron or a systemd timer).
+reminders: venv
+	$(MANAGE) send_reminders
 
 lint: venv
 	$(UV) run --frozen ruff check .

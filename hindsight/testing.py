@@ -30,6 +30,46 @@ def make_moderator(username: str = "mod") -> "object":
     return user
 
 
+def sign_in_moderator(client, user) -> str:
+    """Sign a moderator in as the site requires (password and authenticator code), without
+    going through the pages. Returns the TOTP secret, for tests that need a code."""
+    import time
+
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    secret = existing.data["secret"] if existing else generate_totp_secret()
+    if existing is None:
+        TOTP.activate(user, secret)
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session.save()
+    return secret
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app would show now for this secret."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def give_authenticator(user) -> str:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
 def valid_story_post(treatment: Treatment, **overrides) -> dict:
     """POST data for the share form that passes validation."""
     data = {

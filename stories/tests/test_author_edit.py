@@ -2,7 +2,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import author_for_email
-from hindsight.testing import make_moderator, make_story, make_treatment, valid_story_post
+from hindsight.testing import (
+    make_moderator,
+    make_story,
+    make_treatment,
+    sign_in_moderator,
+    valid_story_post,
+)
 from moderation.models import Action, ModerationDecision
 from stories import services
 from stories.models import Story, StoryRevision
@@ -129,7 +135,7 @@ def test_moderators_review_edits_in_the_admin(client, author):
         "title": "Proposed",
     }))
     moderator = make_moderator()
-    client.force_login(moderator)
+    sign_in_moderator(client, moderator)
     changelist = reverse("admin:stories_storyrevision_changelist")
     revision = StoryRevision.objects.get()
 

@@ -9,7 +9,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from hindsight.axe import assert_no_axe_violations
-from hindsight.testing import make_moderator, make_treatment
+from hindsight.testing import current_totp_code, give_authenticator, make_moderator, make_treatment
 from stories.models import Story
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +32,11 @@ def treatment(transactional_db):
 @pytest.fixture
 def moderator(transactional_db):
     return make_moderator()
+
+
+@pytest.fixture
+def totp_secret(moderator):
+    return give_authenticator(moderator)
 
 
 def url(live_server, path: str) -> str:
@@ -77,7 +82,7 @@ def send_story(page: Page) -> None:
 
 @pytest.mark.browser
 def test_a_story_goes_from_the_form_through_moderation_to_the_public_list(
-    live_server, page: Page, treatment, moderator
+    live_server, page: Page, treatment, moderator, totp_secret
 ):
     # The home page, and the way in to the form.
     page.goto(url(live_server, "/"))
@@ -184,6 +189,12 @@ def test_a_story_goes_from_the_form_through_moderation_to_the_public_list(
     page.get_by_label("Email").fill(moderator.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # Then the second factor: a code from the moderator's authenticator app.
+    code_field = page.get_by_label(re.compile("code", re.IGNORECASE))
+    expect(code_field).to_be_visible()
+    assert_no_axe_violations(page, "authenticator code")
+    code_field.fill(current_totp_code(totp_secret))
+    page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Moderation and content")
     assert_no_axe_violations(page, "admin index")
     page.get_by_role("link", name="Stories awaiting review", exact=True).click()

@@ -20,6 +20,7 @@ def test_it_creates_the_treatment_a_moderator_and_invented_stories(settings, tmp
     assert {s.result for s in Story.objects.public() if s.had_procedure} >= {"much_better",
                                                                           "no_change"}
     assert (tmp_path / "demo-moderator-password.txt").exists()
+    assert (tmp_path / "demo-moderator-totp-secret.txt").exists()
     assert all(s.body_html and s.slug for s in Story.objects.public())
 
 

@@ -4,7 +4,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from hindsight.testing import make_moderator, make_story
+from hindsight.testing import make_moderator, make_story, sign_in_moderator
 from moderation.models import Action, ModerationDecision, RejectReason
 from stories import services
 from stories.models import Story
@@ -62,7 +62,7 @@ def test_unconfirmed_or_withdrawn_stories_cannot_be_approved(moderator, status):
 
 
 def test_the_slug_comes_from_the_title_as_edited_by_the_moderator(client, moderator, pending):
-    client.force_login(moderator)
+    sign_in_moderator(client, moderator)
     url = reverse("admin:stories_story_change", args=[pending.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
@@ -82,7 +82,7 @@ def test_the_slug_comes_from_the_title_as_edited_by_the_moderator(client, modera
 def test_the_queue_shows_only_stories_waiting_for_review(client, moderator, pending):
     make_story(status=Story.Status.UNCONFIRMED, title="Not confirmed yet")
     make_story(status=Story.Status.APPROVED, title="Already out")
-    client.force_login(moderator)
+    sign_in_moderator(client, moderator)
 
     response = client.get(reverse("admin:stories_storyawaitingreview_changelist"))
 
@@ -93,14 +93,14 @@ def test_the_queue_shows_only_stories_waiting_for_review(client, moderator, pend
 
 
 def test_the_moderator_never_sees_the_authors_email(client, moderator, pending):
-    client.force_login(moderator)
+    sign_in_moderator(client, moderator)
     response = client.get(reverse("admin:stories_story_change", args=[pending.pk]))
 
     assert "anna@example.com" not in response.content.decode()
 
 
 def test_the_approve_button_approves(client, moderator, pending):
-    client.force_login(moderator)
+    sign_in_moderator(client, moderator)
     response = client.post(reverse("admin:stories_story_approve", args=[pending.pk]))
 
     assert response.status_code == 302
@@ -109,7 +109,7 @@ def test_the_approve_button_approves(client, moderator, pending):
 
 
 def test_rejecting_from_the_admin_asks_for_a_reason(client, moderator, pending):
-    client.force_login(moderator)
+    sign_in_moderator(client, moderator)
     url = reverse("admin:stories_story_reject", args=[pending.pk])
 
     assert client.get(url).status_code == 200
@@ -125,7 +125,7 @@ def test_rejecting_from_the_admin_asks_for_a_reason(client, moderator, pending):
 
 def test_bulk_actions_approve_and_reject(client, moderator, pending):
     other = make_story(status=Story.Status.PENDING, title="Second")
-    client.force_login(moderator)
+    sign_in_moderator(client, moderator)
     changelist = reverse("admin:stories_storyawaitingreview_changelist")
 
     client.post(changelist, {"action": "approve_selected", "_selected_action": [pending.pk]})
@@ -141,7 +141,7 @@ def test_bulk_actions_approve_and_reject(client, moderator, pending):
 def test_someone_without_moderation_rights_cannot_approve(client, pending):
     staff = get_user_model().objects.create_user("clerk", "c@example.invalid", "pw-long-enough-1",
                                                  is_staff=True)
-    client.force_login(staff)
+    sign_in_moderator(client, staff)
     response = client.post(reverse("admin:stories_story_approve", args=[pending.pk]))
 
     assert response.status_code == 403
@@ -161,7 +161,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, pending):
 def test_the_decision_log_cannot_be_edited(client, moderator, pending):
     services.story_approve(story=pending, moderator=moderator)
     admin = get_user_model().objects.create_superuser("root", "r@example.invalid", "pw-long-1-x")
-    client.force_login(admin)
+    sign_in_moderator(client, admin)
     decision = ModerationDecision.objects.get(action=Action.APPROVE)
 
     response = client.post(reverse("admin:moderation_moderationdecision_delete",
@@ -177,7 +177,7 @@ def test_the_decision_log_cannot_be_edited(client, moderator, pending):
      ("cost_currency", "DOGE"), ("veins", '["neck"]'), ("display_name", "\u202eCarol")],
 )
 def test_a_moderator_typo_is_refused_not_published(client, moderator, pending, field, value):
-    client.force_login(moderator)
+    sign_in_moderator(client, moderator)
     url = reverse("admin:stories_story_change", args=[pending.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}

@@ -2,6 +2,7 @@ import secrets
 from itertools import islice
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -100,6 +101,13 @@ class Command(BaseCommand):
             password_file.parent.mkdir(parents=True, exist_ok=True)
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
+            # Moderation needs a second factor; the demo moderator's authenticator secret is
+            # kept beside the password so `manage.py demo_code` can show the current code.
+            secret = generate_totp_secret()
+            TOTP.activate(user, secret)
+            secret_file = settings.VAR_DIR / "demo-moderator-totp-secret.txt"
+            secret_file.write_text(secret + "\n")
+            secret_file.chmod(0o600)
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
@@ -111,5 +119,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo moderator: sign in at {settings.SITE_URL}/moderation/ as "
                 f"'{MODERATOR_EMAIL}' with the password in {password_file} "
-                f"({password_file.read_text().strip()})."
+                f"({password_file.read_text().strip()}), then the code shown by "
+                f"`python manage.py demo_code` (or add the secret in "
+                f"{settings.VAR_DIR / 'demo-moderator-totp-secret.txt'} to an authenticator app)."
             )

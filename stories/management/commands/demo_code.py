@@ -1,0 +1,20 @@
+import time
+
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Print the demo moderator's current authenticator code (demo sites only)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("There is no demo moderator on a production site.")
+        secret_file = settings.VAR_DIR / "demo-moderator-totp-secret.txt"
+        if not secret_file.exists():
+            raise CommandError("No demo moderator here: run `manage.py load_demo` first.")
+        secret = secret_file.read_text().strip()
+        seconds_left = 30 - int(time.time()) % 30
+        code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+        self.stdout.write(f"{code}  (valid for {seconds_left} more seconds)")
