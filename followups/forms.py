@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import Baseline, Expectation, FollowUp, SymptomSeverity
-from stories.choices import Complication, Result, Symptom
-from stories.forms import SymptomFieldsMixin, clean_complication_choices, symptom_field_name
+from stories.choices import Complication, Result
+from stories.forms import SymptomFieldsMixin, clean_complication_choices
 from stories.models import Story
 from stories.validators import validate_not_blank
 
@@ -99,7 +99,7 @@ def _blank_or_text(value: str) -> None:
         validate_not_blank(value)
 
 
-class BaselineForm(forms.ModelForm):
+class BaselineForm(SymptomFieldsMixin, forms.ModelForm):
     class Meta:
         model = Baseline
         fields = ["relapses_last_year", "expectation", "expectation_notes"]
@@ -115,28 +115,12 @@ class BaselineForm(forms.ModelForm):
         self.fields["expectation"].required = False
         self.fields["expectation_notes"].strip = False
         self.fields["relapses_last_year"].validators.append(MaxValueValidator(99))
-        current = self.instance.symptoms if self.instance.pk else {}
-        for symptom in Symptom:
-            name = symptom_field_name(symptom.value)
-            self.fields[name] = forms.ChoiceField(
-                label=symptom.label,
-                choices=[("", _("No answer"))] + SymptomSeverity.choices,
-                required=False,
-                widget=forms.RadioSelect,
-            )
-            if symptom.value in current:
-                self.initial[name] = current[symptom.value]
-
-    def symptom_fields(self) -> list[forms.BoundField]:
-        return [self[symptom_field_name(symptom.value)] for symptom in Symptom]
+        self.add_symptom_fields(self.instance.symptoms if self.instance.pk else {},
+                                scale=SymptomSeverity)
 
     def save(self, commit: bool = True) -> Baseline:
         baseline = super().save(commit=False)
-        baseline.symptoms = {
-            symptom.value: answer
-            for symptom in Symptom
-            if (answer := self.cleaned_data.get(symptom_field_name(symptom.value)))
-        }
+        baseline.symptoms = self.symptom_answers()
         if commit:
             baseline.save()
         return baseline

@@ -4,7 +4,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hindsight.lib.markdown import render_author_markdown
-from stories.choices import SERIOUS_COMPLICATIONS, Complication, Result, Symptom, SymptomChange
+from stories.choices import (
+    SERIOUS_COMPLICATIONS,
+    Complication,
+    Result,
+    SymptomChange,
+    choice_labels,
+    symptom_rows,
+)
 from stories.models import Story
 
 
@@ -82,16 +89,10 @@ class FollowUp(models.Model):
         return max(months, 0)
 
     def symptom_changes(self) -> list[tuple[str, str, str]]:
-        labels = dict(SymptomChange.choices)
-        return [
-            (symptom.value, symptom.label, labels[self.symptoms[symptom.value]])
-            for symptom in Symptom
-            if self.symptoms.get(symptom.value) in labels
-        ]
+        return symptom_rows(self.symptoms, SymptomChange)
 
     def complication_labels(self) -> list[str]:
-        labels = dict(Complication.choices)
-        return [labels[code] for code in self.new_complications if code in labels]
+        return choice_labels(self.new_complications, Complication)
 
     @property
     def reports_serious_complication(self) -> bool:
@@ -172,9 +173,4 @@ class Baseline(models.Model):
         return f"{self.story} · {self.recorded_on}"
 
     def symptom_severities(self) -> list[tuple[str, str, str]]:
-        labels = dict(SymptomSeverity.choices)
-        return [
-            (symptom.value, symptom.label, labels[self.symptoms[symptom.value]])
-            for symptom in Symptom
-            if self.symptoms.get(symptom.value) in labels
-        ]
+        return symptom_rows(self.symptoms, SymptomSeverity)

@@ -116,6 +116,22 @@ class Sex(models.TextChoices):
     UNSAID = "unsaid", _("Prefer not to say")
 
 
+def symptom_rows(answers: dict[str, str], scale: type[models.TextChoices]):
+    """(code, symptom label, answer label) for each symptom answered on `scale`, in the
+    order symptoms are asked."""
+    labels = dict(scale.choices)
+    return [
+        (symptom.value, symptom.label, labels[answers[symptom.value]])
+        for symptom in Symptom
+        if answers.get(symptom.value) in labels
+    ]
+
+
+def choice_labels(codes: list[str], choices: type[models.TextChoices]) -> list[str]:
+    labels = dict(choices.choices)
+    return [labels[code] for code in codes if code in labels]
+
+
 CURRENCIES = [
     ("USD", "USD — US dollar"),
     ("CAD", "CAD — Canadian dollar"),

@@ -45,16 +45,17 @@ def symptom_field_name(code: str) -> str:
 
 
 class SymptomFieldsMixin:
-    """One better/same/worse question per symptom, packed into a dict by `symptom_answers`."""
+    """One question per symptom (better/same/worse unless another scale is given), packed
+    into a dict by `symptom_answers`."""
 
-    def add_symptom_fields(self, current: dict[str, str]) -> None:
+    def add_symptom_fields(self, current: dict[str, str], scale=SymptomChange) -> None:
         for symptom in Symptom:
             name = symptom_field_name(symptom.value)
             # "No answer" comes first and is chosen by default, so an answer picked by
             # mistake can be taken back without JavaScript.
             self.fields[name] = forms.ChoiceField(
                 label=symptom.label,
-                choices=[("", _("No answer"))] + SymptomChange.choices,
+                choices=[("", _("No answer"))] + scale.choices,
                 required=False,
                 widget=forms.RadioSelect,
             )

@@ -26,10 +26,11 @@ from stories.choices import (
     ProcedureStatus,
     Result,
     Sex,
-    Symptom,
     SymptomChange,
     TreatedAgain,
     Vein,
+    choice_labels,
+    symptom_rows,
 )
 from stories.validators import CodesValidator, validate_no_bidi_controls, validate_symptom_answers
 from treatments.models import Treatment
@@ -251,20 +252,13 @@ class Story(models.Model):
 
     def symptom_changes(self) -> list[tuple[str, str, str]]:
         """(code, symptom label, change label) for each symptom the author answered."""
-        labels = dict(SymptomChange.choices)
-        return [
-            (symptom.value, symptom.label, labels[self.symptoms[symptom.value]])
-            for symptom in Symptom
-            if self.symptoms.get(symptom.value) in labels
-        ]
+        return symptom_rows(self.symptoms, SymptomChange)
 
     def vein_labels(self) -> list[str]:
-        labels = dict(Vein.choices)
-        return [labels[code] for code in self.veins if code in labels]
+        return choice_labels(self.veins, Vein)
 
     def complication_labels(self) -> list[str]:
-        labels = dict(Complication.choices)
-        return [labels[code] for code in self.complications if code in labels]
+        return choice_labels(self.complications, Complication)
 
     def summary(self) -> str:
         """One line such as: Treated in March 2011 in Katowice, Poland · Balloon angioplasty ·
