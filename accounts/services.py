@@ -40,7 +40,7 @@ def person_stories(user: AbstractBaseUser):
     return Story.objects.filter(author=user)
 
 
-def _forget_objects(model, ids: list[int]) -> None:
+def forget_objects(model, ids: list[int]) -> None:
     """Remove traces of erased objects that live outside their own tables: admin history
     (which stores the title) and the text of moderators' notes. Decision rows stay, without
     their notes, so the moderation record keeps its shape."""
@@ -62,8 +62,8 @@ def _forget_queued_email(addresses: set[str]) -> None:
 def story_erase(*, story: Story) -> None:
     """Delete one story with its follow-ups and consents, and every copy of its text."""
     followup_ids = list(FollowUp.objects.filter(story=story).values_list("pk", flat=True))
-    _forget_objects(FollowUp, followup_ids)
-    _forget_objects(Story, [story.pk])
+    forget_objects(FollowUp, followup_ids)
+    forget_objects(Story, [story.pk])
     email = story.email
     story.delete()  # follow-ups and consent records go with it
     _forget_queued_email({email})
@@ -82,10 +82,10 @@ def person_erase(*, user: AbstractBaseUser) -> int:
         match_email |= Q(email__iexact=address)
     stories = Story.objects.filter(Q(author=user) | match_email)
     story_ids = list(stories.values_list("pk", flat=True))
-    _forget_objects(FollowUp, list(
+    forget_objects(FollowUp, list(
         FollowUp.objects.filter(story_id__in=story_ids).values_list("pk", flat=True)
     ))
-    _forget_objects(Story, story_ids)
+    forget_objects(Story, story_ids)
     stories.delete()
     _forget_queued_email(addresses)
     for address in addresses:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_countries",
+    "django_htmx",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "treatments",
     "stories",
     "followups",
+    "discussion",
     "pages",
 ]
 
@@ -84,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.ModeratorSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

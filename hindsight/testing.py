@@ -24,7 +24,8 @@ def make_moderator(username: str = "mod") -> "object":
     for codename in ("view_story", "change_story", "view_storyawaitingreview",
                      "change_storyawaitingreview", "view_moderationdecision",
                      "view_storyrevision", "change_storyrevision", "view_followup",
-                     "change_followup"):
+                     "change_followup", "view_comment", "change_comment",
+                     "view_commentreport", "change_commentreport"):
         group.permissions.add(Permission.objects.get(codename=codename))
     user.groups.add(group)
     return user

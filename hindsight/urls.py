@@ -15,6 +15,7 @@ urlpatterns = [
     path("treatments/", include("treatments.urls")),
     path("my/", include("accounts.urls")),
     path("reminders/", include("followups.urls")),
+    path("comments/", include("discussion.urls")),
     path("accounts/", include("allauth.urls")),
     path("moderation/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from discussion.services import discussion_close, discussion_reopen
 from moderation.models import RejectReason
 from moderation.services import decisions_for
 from stories import services
@@ -54,7 +55,7 @@ class StoryAdmin(admin.ModelAdmin):
     search_fields = ["title", "display_name"]
     date_hierarchy = "submitted_at"
     list_select_related = ["treatment"]
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "reject_selected", "close_comments", "reopen_comments"]
     inlines = [StoryConsentInline]
     change_form_template = "admin/stories/story/change_form.html"
     readonly_fields = [
@@ -188,6 +189,20 @@ class StoryAdmin(admin.ModelAdmin):
                 _("Not approved (they were not waiting for review): %s") % ", ".join(refused),
                 messages.WARNING,
             )
+
+    @admin.action(description=_("Close comments on the selected stories"),
+                  permissions=["change"])
+    def close_comments(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        for story in queryset:
+            discussion_close(target=story, moderator=request.user)
+        self.message_user(request, _("Comments closed."))
+
+    @admin.action(description=_("Reopen comments on the selected stories"),
+                  permissions=["change"])
+    def reopen_comments(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        for story in queryset:
+            discussion_reopen(target=story, moderator=request.user)
+        self.message_user(request, _("Comments reopened."))
 
     @admin.action(description=_("Reject the selected stories…"))
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Story]):

@@ -7,6 +7,8 @@ from django.utils.html import escape
 from django.views.decorators.http import require_http_methods
 from django_countries import countries
 
+from discussion.selectors import published_thread
+from discussion.services import discussion_is_closed
 from followups.models import FollowUp
 from hindsight.lib.http import public_page
 from stories import services
@@ -60,7 +62,14 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "stories/detail.html",
-        {"story": story, "link_snippet": _link_snippet(request, story)},
+        {
+            "story": story,
+            "link_snippet": _link_snippet(request, story),
+            "comments": published_thread(story),
+            "comments_closed": discussion_is_closed(story),
+            "kind": "story",
+            "target": story,
+        },
     )
 
 

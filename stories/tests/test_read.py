@@ -108,18 +108,30 @@ def test_the_list_uses_a_fixed_small_number_of_queries(client, treatment):
     assert many <= 4
 
 
-def test_the_story_page_uses_two_queries_however_many_follow_ups(client, treatment):
+def test_the_story_page_uses_four_queries_however_many_follow_ups_and_comments(
+    client, treatment
+):
+    from discussion.models import Comment, Commenter
     from followups.models import FollowUp
 
     story = make_story(treatment)
     for month in (6, 9, 12):
         FollowUp.objects.create(story=story, reported_on=datetime.date(2011, month, 1),
                                 result="no_change", status=FollowUp.Status.APPROVED)
+    commenter = Commenter.objects.create(email="c@example.org")
+    first = Comment.objects.create(target=story, commenter=commenter, name="C", body="Hello",
+                                   status=Comment.Status.PUBLISHED)
+    for n in range(3):
+        Comment.objects.create(target=story, commenter=commenter, name="C", body=f"Reply {n}",
+                               parent=first, status=Comment.Status.PUBLISHED)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(story.get_absolute_url())
 
     assert response.status_code == 200
-    assert len(queries) == 2  # the story with its treatment, then its published follow-ups
+    # The story with its treatment and baseline, its follow-ups, its comments, and whether
+    # comments are closed.
+    assert len(queries) == 4, [q["sql"] for q in queries]
+    assert "Reply 2" in response.content.decode()
     assert "9 months after treatment" in response.content.decode()
 
 

@@ -23,6 +23,10 @@ MODERATOR_PERMISSIONS = [
     ("stories", "storyconsent", ["view"]),
     ("stories", "storyrevision", ["view", "change"]),
     ("followups", "followup", ["view", "change"]),
+    ("discussion", "comment", ["view", "change"]),
+    ("discussion", "commentreport", ["view", "change"]),
+    ("discussion", "blockedterm", ["view", "add", "change", "delete"]),
+    ("discussion", "closeddiscussion", ["view", "delete"]),
     ("moderation", "moderationdecision", ["view"]),
     ("treatments", "treatment", ["view", "change"]),
 ]
