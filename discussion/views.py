@@ -1,3 +1,5 @@
+import re
+
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -54,7 +56,9 @@ def comment_write(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = _target_or_404(kind, pk)
     closed = services.discussion_is_closed(target)
     reply_to = request.POST.get("reply_to") or request.GET.get("reply_to")
-    parent = _parent(target, reply_to if str(reply_to or "").isdigit() else None)
+    # str.isdigit() accepts "⁰⁴⁵"; only plain ASCII digits are an id.
+    is_id = re.fullmatch(r"[0-9]{1,18}", reply_to or "")
+    parent = _parent(target, int(reply_to) if is_id else None)
     context = {"target": target, "kind": kind, "parent": parent, "closed": closed}
     if request.method != "POST" or closed:
         form = CommentForm(initial={"rendered_at": rendered_at_token(),
