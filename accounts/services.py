@@ -40,6 +40,24 @@ def person_stories(user: AbstractBaseUser):
     return Story.objects.filter(author=user)
 
 
+def person_addresses(user: AbstractBaseUser) -> set[str]:
+    addresses = {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True)
+        .values_list("email", flat=True)
+    }
+    return addresses - {""}
+
+
+def person_comments(user: AbstractBaseUser):
+    """Comments written from any of this person's verified addresses."""
+    from discussion.models import Comment
+
+    return Comment.objects.filter(commenter__email__in=person_addresses(user)).order_by(
+        "-created_at"
+    )
+
+
 def forget_objects(model, ids: list[int]) -> None:
     """Remove traces of erased objects that live outside their own tables: admin history
     (which stores the title) and the text of moderators' notes. Decision rows stay, without
@@ -71,9 +89,12 @@ def story_erase(*, story: Story) -> None:
 
 
 @transaction.atomic
-def person_erase(*, user: AbstractBaseUser) -> int:
+def person_erase(*, user: AbstractBaseUser, keep_comments_anonymously: bool = False) -> int:
     """Erase everything the site holds about a person: every story shared from their
-    addresses (confirmed or not), the follow-ups, their account and queued email."""
+    addresses (confirmed or not), the follow-ups, their comments (or, if they choose, the words
+    of their comments with no name or email left), their account and queued email."""
+    from discussion.services import commenter_erase
+
     addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
     addresses.add(user.email)
     addresses.discard("")
@@ -87,6 +108,8 @@ def person_erase(*, user: AbstractBaseUser) -> int:
     ))
     forget_objects(Story, story_ids)
     stories.delete()
+    for address in addresses:
+        commenter_erase(email=address, keep_words_anonymously=keep_comments_anonymously)
     _forget_queued_email(addresses)
     for address in addresses:
         ErasureRecord.objects.create(

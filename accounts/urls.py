@@ -18,6 +18,7 @@ urlpatterns = [
          followup_views.followup_sent, name="followup-sent"),
     path("stories/<int:story_id>/before-treatment/", followup_views.baseline_record,
          name="baseline"),
+    path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment-delete"),
     path("erase/", views.erase_me, name="erase-me"),
     path("my-data.<str:fmt>", views.export, name="export"),
 ]

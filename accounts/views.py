@@ -5,12 +5,13 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services as account_services
 from accounts.access import author_login_required, own_story_or_404
+from discussion.services import comment_delete as delete_comment
 from hindsight.lib.spreadsheet import csv_text
 from stories import services as story_services
 from stories.forms import StoryEditForm
@@ -20,7 +21,20 @@ from stories.models import Story, StoryConsent, StoryRevision
 @author_login_required
 def my_stories(request: HttpRequest) -> HttpResponse:
     stories = account_services.person_stories(request.user).select_related("treatment")
-    return render(request, "accounts/my_stories.html", {"stories": stories})
+    return render(request, "accounts/my_stories.html", {
+        "stories": stories,
+        "comments": account_services.person_comments(request.user).exclude(status="deleted"),
+    })
+
+
+@author_login_required
+@require_POST
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A signed-in person deletes one of their own comments, at any time."""
+    comment = get_object_or_404(account_services.person_comments(request.user), pk=comment_id)
+    delete_comment(comment=comment)
+    messages.success(request, _("Your comment is deleted."))
+    return redirect("accounts:my-stories")
 
 
 @author_login_required
@@ -106,11 +120,15 @@ def erase_me(request: HttpRequest) -> HttpResponse:
         if request.POST.get("confirm") != "erase":
             messages.error(request, _("Tick the box to confirm, then press the button again."))
             return redirect("accounts:erase-me")
-        account_services.person_erase(user=request.user)
+        account_services.person_erase(
+            user=request.user,
+            keep_comments_anonymously=request.POST.get("comments") == "anonymise",
+        )
         logout(request)
         return render(request, "accounts/erased.html")
     stories = account_services.person_stories(request.user)
-    return render(request, "accounts/erase_me.html", {"stories": stories})
+    return render(request, "accounts/erase_me.html",
+                  {"stories": stories, "comments": account_services.person_comments(request.user)})
 
 
 @author_login_required
