@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +21,9 @@ from stories.models import Story, StoryConsent, StoryRevision
 
 @author_login_required
 def my_stories(request: HttpRequest) -> HttpResponse:
-    stories = account_services.person_stories(request.user).select_related("treatment")
+    stories = account_services.person_stories(request.user).select_related("treatment").annotate(
+        edits_waiting=Count("revisions", filter=Q(revisions__status=StoryRevision.Status.PENDING))
+    )
     return render(request, "accounts/my_stories.html", {
         "stories": stories,
         "comments": account_services.person_comments(request.user).exclude(status="deleted"),

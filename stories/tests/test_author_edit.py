@@ -148,3 +148,13 @@ def test_moderators_review_edits_in_the_admin(client, author):
     story.refresh_from_db()
     assert revision.status == StoryRevision.Status.REJECTED
     assert story.title == "Published"
+
+
+def test_your_stories_says_when_an_edit_is_waiting(client, author):
+    story = make_story(author=author)
+    client.force_login(author)
+    client.post(reverse("accounts:story-edit", args=[story.pk]), _edit_data(title="Changed"))
+
+    html = client.get(reverse("accounts:my-stories")).content.decode()
+
+    assert "your latest edit is waiting for a moderator" in html
