@@ -116,7 +116,11 @@ def _publish(comment: Comment) -> None:
 
 @transaction.atomic
 def comment_approve(*, comment: Comment, moderator: AbstractBaseUser) -> Comment:
-    comment = Comment.objects.select_for_update().select_related("commenter").get(pk=comment.pk)
+    # Only the comment's row is locked: PostgreSQL cannot lock the nullable side of a join.
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("commenter")
+        .get(pk=comment.pk)
+    )
     if comment.status in (Comment.Status.UNCONFIRMED, Comment.Status.DELETED):
         raise ValidationError("A comment whose writer has not confirmed their email, or that "
                               "they deleted, cannot be approved.")
@@ -146,7 +150,11 @@ def comment_reject(*, comment: Comment, moderator: AbstractBaseUser, reason: str
 @transaction.atomic
 def comment_mark_spam(*, comment: Comment, moderator: AbstractBaseUser) -> int:
     """Spam: ban the address and hide everything it ever posted. Returns how many were hidden."""
-    comment = Comment.objects.select_for_update().select_related("commenter").get(pk=comment.pk)
+    # Only the comment's row is locked: PostgreSQL cannot lock the nullable side of a join.
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("commenter")
+        .get(pk=comment.pk)
+    )
     hidden = 0
     if comment.commenter is not None:
         commenter = comment.commenter
