@@ -11,6 +11,8 @@ author_login_required = login_required(login_url="account_request_login_code")
 
 def own_story_or_404(request: HttpRequest, story_id: int) -> Story:
     """The signed-in person's story, or 404: another person's id reveals nothing."""
+    from accounts.services import person_stories
+
     return get_object_or_404(
-        Story.objects.select_related("treatment"), pk=story_id, author=request.user
+        person_stories(request.user).select_related("treatment"), pk=story_id
     )

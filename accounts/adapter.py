@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.tasks import send_prepared_email
@@ -13,7 +17,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = context.get("request")
-        ctx = {"email": email, "request": request, **context}
+        ctx = {
+            "email": email,
+            "request": request,
+            # allauth's templates greet with the site's name and domain.
+            "current_site": SimpleNamespace(name=settings.SITE_NAME,
+                                            domain=urlsplit(settings.SITE_URL).netloc),
+            "SITE_NAME": settings.SITE_NAME,
+            **context,
+        }
         message = self.render_mail(template_prefix, email, ctx)
         html = next(
             (content for content, mimetype in getattr(message, "alternatives", [])

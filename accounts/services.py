@@ -1,19 +1,25 @@
 """People and what the site holds about them: their account, export and erasure."""
 
+import json
+
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import ErasureRecord, email_fingerprint
+from accounts.tasks import send_prepared_email
 from followups.models import FollowUp
 from moderation.models import ModerationDecision
-from stories.models import Story
+from stories.models import Story, StoryRevision
 
 User = get_user_model()
 
@@ -36,10 +42,6 @@ def author_for_email(email: str) -> AbstractBaseUser:
     return user
 
 
-def person_stories(user: AbstractBaseUser):
-    return Story.objects.filter(author=user)
-
-
 def person_addresses(user: AbstractBaseUser) -> set[str]:
     addresses = {
         address.lower()
@@ -47,6 +49,22 @@ def person_addresses(user: AbstractBaseUser) -> set[str]:
         .values_list("email", flat=True)
     }
     return addresses - {""}
+
+
+def _from_addresses(addresses: set[str]) -> Q:
+    match = Q(pk__in=[])
+    for address in addresses:
+        match |= Q(email__iexact=address)
+    return match
+
+
+def person_stories(user: AbstractBaseUser):
+    """A person's stories: linked to their account, or shared from one of their proven
+    addresses before they signed in (not yet confirmed, say). What they see, download and
+    erase is the same set."""
+    return Story.objects.filter(
+        Q(author=user) | (Q(author__isnull=True) & _from_addresses(person_addresses(user)))
+    )
 
 
 def person_comments(user: AbstractBaseUser):
@@ -64,24 +82,57 @@ def forget_objects(model, ids: list[int]) -> None:
     their notes, so the moderation record keeps its shape."""
     if not ids:
         return
-    content_type = ContentType.objects.get_for_model(model)
-    LogEntry.objects.filter(content_type=content_type, object_id__in=[str(i) for i in ids]).delete()
-    ModerationDecision.objects.filter(content_type=content_type, object_id__in=ids).update(
+    # Proxies (the moderation queue) file admin history under their own content type.
+    content_types = [ContentType.objects.get_for_model(model)] + [
+        ContentType.objects.get_for_model(proxy, for_concrete_model=False)
+        for proxy in apps.get_models()
+        if proxy._meta.proxy and proxy._meta.concrete_model is model
+    ]
+    LogEntry.objects.filter(content_type__in=content_types,
+                            object_id__in=[str(i) for i in ids]).delete()
+    ModerationDecision.objects.filter(content_type__in=content_types, object_id__in=ids).update(
         note="", changed_fields=[]
     )
 
 
+def _forget_stories(story_ids: list[int]) -> None:
+    """Everything outside a story's own rows that could hold its words: follow-ups' and edits'
+    admin history, the story's own history, moderators' notes."""
+    forget_objects(FollowUp, list(
+        FollowUp.objects.filter(story_id__in=story_ids).values_list("pk", flat=True)
+    ))
+    forget_objects(StoryRevision, list(
+        StoryRevision.objects.filter(story_id__in=story_ids).values_list("pk", flat=True)
+    ))
+    forget_objects(Story, story_ids)
+
+
 def _forget_queued_email(addresses: set[str]) -> None:
-    for address in addresses:
-        DBTaskResult.objects.filter(args_kwargs__icontains=address).delete()
+    """Queued messages rendered in the request (sign-in codes) carry their address; other
+    tasks carry only ids. Compared as data, not as text: JSON may escape accented letters."""
+    wanted = {address.lower() for address in addresses}
+    rows = DBTaskResult.objects.filter(task_path=send_prepared_email.module_path)
+    for task_id, args_kwargs in rows.values_list("id", "args_kwargs").iterator():
+        recipients = (args_kwargs or {}).get("kwargs", {}).get("to", [])
+        if wanted & {str(r).lower() for r in recipients}:
+            DBTaskResult.objects.filter(id=task_id).delete()
+
+
+def _forget_sessions(user: AbstractBaseUser, addresses: set[str]) -> None:
+    """Sign-ins in progress or open in other browsers: their sessions hold the user's id or a
+    pending code sign-in for the address."""
+    wanted = {address.lower() for address in addresses}
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        text = json.dumps(data, default=str).lower()
+        if str(data.get("_auth_user_id")) == str(user.pk) or any(a in text for a in wanted):
+            session.delete()
 
 
 @transaction.atomic
 def story_erase(*, story: Story) -> None:
     """Delete one story with its follow-ups and consents, and every copy of its text."""
-    followup_ids = list(FollowUp.objects.filter(story=story).values_list("pk", flat=True))
-    forget_objects(FollowUp, followup_ids)
-    forget_objects(Story, [story.pk])
+    _forget_stories([story.pk])
     email = story.email
     story.delete()  # follow-ups and consent records go with it
     _forget_queued_email({email})
@@ -98,19 +149,14 @@ def person_erase(*, user: AbstractBaseUser, keep_comments_anonymously: bool = Fa
     addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
     addresses.add(user.email)
     addresses.discard("")
-    match_email = Q()
-    for address in addresses:
-        match_email |= Q(email__iexact=address)
-    stories = Story.objects.filter(Q(author=user) | match_email)
+    stories = Story.objects.filter(Q(author=user) | _from_addresses(addresses))
     story_ids = list(stories.values_list("pk", flat=True))
-    forget_objects(FollowUp, list(
-        FollowUp.objects.filter(story_id__in=story_ids).values_list("pk", flat=True)
-    ))
-    forget_objects(Story, story_ids)
+    _forget_stories(story_ids)
     stories.delete()
     for address in addresses:
         commenter_erase(email=address, keep_words_anonymously=keep_comments_anonymously)
     _forget_queued_email(addresses)
+    _forget_sessions(user, addresses)
     for address in addresses:
         ErasureRecord.objects.create(
             email_hash=email_fingerprint(address), stories_erased=len(story_ids),

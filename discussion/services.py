@@ -238,12 +238,13 @@ def commenter_erase(*, email: str, keep_words_anonymously: bool) -> int:
         return 0
     comments = commenter.comments.all()
     count = comments.count()
+    from accounts.services import forget_objects
+
+    # Admin history names the commenter either way.
+    forget_objects(Comment, list(comments.values_list("pk", flat=True)))
     if keep_words_anonymously:
         comments.update(commenter=None, name="", by_story_author=False, edit_key_hash="")
     else:
-        from accounts.services import forget_objects
-
-        forget_objects(Comment, list(comments.values_list("pk", flat=True)))
         comments.delete()
     commenter.delete()
     return count
