@@ -6,6 +6,7 @@ from django.utils import timezone
 from followups.models import FollowUp
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
+from outcomes.views import forget_summary
 
 
 @transaction.atomic
@@ -26,6 +27,7 @@ def followup_approve(*, followup: FollowUp, moderator: AbstractBaseUser) -> Foll
     followup.published_at = followup.published_at or timezone.now()
     followup.save(update_fields=["status", "published_at"])
     decision_record(subject=followup, action=Action.APPROVE, moderator=moderator)
+    transaction.on_commit(lambda: forget_summary(followup.story.treatment_id))
     return followup
 
 

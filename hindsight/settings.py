@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "stories",
     "followups",
     "discussion",
+    "outcomes",
     "pages",
 ]
 
@@ -215,6 +216,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Hindsight <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Counts of people below this are shown as "fewer than N" on public pages and in downloads.
+SMALL_COUNT_THRESHOLD = envint("SMALL_COUNT_THRESHOLD", 10)
 
 # Pages of published content are cached by a front cache for this many seconds.
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 60)

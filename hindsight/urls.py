@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/", include("accounts.urls")),
     path("reminders/", include("followups.urls")),
     path("comments/", include("discussion.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("accounts/", include("allauth.urls")),
     path("moderation/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.services import author_for_email
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
+from outcomes.views import forget_summary
 from stories.models import (
     CONSENT_TEXTS,
     CONSENT_VERSION,
@@ -90,6 +91,7 @@ def story_approve(*, story: Story, moderator: AbstractBaseUser, note: str = "") 
     story.save(update_fields=["status", "slug", "published_at", "updated_at"])
     decision_record(subject=story, action=Action.APPROVE, moderator=moderator, note=note)
     send_story_email.enqueue(story.pk, "approved")
+    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 
@@ -160,6 +162,7 @@ def story_set_consent(*, story: Story, purpose: str, granted: bool) -> Story:
         story=story, purpose=purpose, granted=granted, version=CONSENT_VERSION,
         text=str(CONSENT_TEXTS[purpose]),
     )
+    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 

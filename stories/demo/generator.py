@@ -168,16 +168,56 @@ def _title(rng: random.Random, story: Story, mood: str) -> str:
     }[mood])
 
 
+# In these invented follow-ups, as registries that kept asking reported, fewer people say
+# "better" as time passes, and fewer keep reporting. Made up to show the pages, not evidence.
+FOLLOW_UP_POINTS = ((3, 0.55), (6, 0.45), (12, 0.35), (24, 0.25))
+
+
+def demo_followups(story: Story, rng: random.Random) -> list:
+    """Approved follow-ups for an invented story, at some of 3, 6, 12 and 24 months."""
+    from followups.models import FollowUp
+
+    if not (story.treated_year and story.result) or rng.random() > 0.8:
+        return []
+    treated = datetime.date(story.treated_year, story.treated_month or 6, 1)
+    followups = []
+    for months, share_better in FOLLOW_UP_POINTS:
+        if followups and rng.random() > 0.7:
+            break  # stopped reporting
+        better = rng.random() < share_better
+        result = (rng.choice([Result.MUCH_BETTER, Result.LITTLE_BETTER]) if better
+                  else rng.choice([Result.NO_CHANGE, Result.NO_CHANGE, Result.LITTLE_WORSE,
+                                   Result.MUCH_WORSE]))
+        change = SymptomChange.BETTER if better else rng.choice(
+            [SymptomChange.SAME, SymptomChange.WORSE]
+        )
+        day = treated + datetime.timedelta(days=int(months * 30.4) + rng.randint(-10, 10))
+        followups.append(FollowUp(
+            story=story, status=FollowUp.Status.APPROVED, reported_on=day, result=result,
+            symptoms={symptom: change for symptom in rng.sample(Symptom.values, 3)},
+            relapses_since_last=rng.choice([0, 0, 0, 1, 2]),
+            new_complications=rng.choice([[], [], [Complication.RESTENOSIS]]),
+        ))
+    return followups
+
+
 def demo_stories(treatment: Treatment, count: int, *, seed: int = 2009) -> Iterator[Story]:
-    """`count` invented stories, published at spread-out times in the past year."""
+    """`count` invented stories. People who had the procedure wrote a month or three after
+    it; the others wrote during the past year."""
     rng = random.Random(seed)
     now = timezone.now()
     rendered: dict[str, tuple[str, str]] = {}
     for index in range(count):
         story = demo_story(rng, treatment, index)
         story.status = Story.Status.APPROVED
-        story.published_at = now - datetime.timedelta(minutes=rng.randint(10, 525600))
-        story.email_confirmed_at = story.published_at
+        if story.treated_year:
+            treated = datetime.datetime(story.treated_year, story.treated_month or 6, 1,
+                                        tzinfo=datetime.UTC)
+            story.submitted_at = treated + datetime.timedelta(days=rng.randint(20, 100))
+        else:
+            story.submitted_at = now - datetime.timedelta(minutes=rng.randint(10, 525600))
+        story.published_at = story.submitted_at + datetime.timedelta(hours=rng.randint(2, 96))
+        story.email_confirmed_at = story.submitted_at
         story.assign_slug()
         # Bodies repeat across many stories; render each distinct body once.
         if story.body not in rendered:

@@ -1,3 +1,4 @@
+import random
 import secrets
 from itertools import islice
 
@@ -10,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from stories.demo.generator import demo_stories
+from followups.models import FollowUp
+from stories.demo.generator import demo_followups, demo_stories
 from stories.models import Story, StoryConsent
 from treatments.content import CCSVI_VENOPLASTY
 from treatments.models import Treatment
@@ -66,10 +68,14 @@ class Command(BaseCommand):
 
     def _create_stories(self, treatment: Treatment, count: int, seed: int) -> None:
         generated = demo_stories(treatment, count, seed=seed + Story.objects.count())
+        rng = random.Random(seed)
         with tqdm(total=count, desc="Stories", unit="story", disable=count < BATCH) as bar:
             while batch := list(islice(generated, BATCH)):
                 with transaction.atomic():
                     created = Story.objects.bulk_create(batch)
+                    FollowUp.objects.bulk_create(
+                        followup for story in created for followup in demo_followups(story, rng)
+                    )
                     StoryConsent.objects.bulk_create(
                         StoryConsent(story=story, purpose=purpose, granted=granted,
                                      version="demo", text="Invented example.")

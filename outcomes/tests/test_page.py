@@ -1,0 +1,159 @@
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from followups.models import FollowUp
+from hindsight.testing import make_story, make_treatment
+from outcomes.selectors import outcomes_summary
+from outcomes.views import summary_cache_key
+
+pytestmark = pytest.mark.django_db
+
+THRESHOLD = 10
+
+
+def _person(treatment, *, better_at_3: bool, followups: list[tuple[int, str]] = (),
+            **fields):
+    """A counted person treated in January 2024 whose story (sent in March) gives a result."""
+    story = make_story(
+        treatment, treated_year=2024, treated_month=1,
+        result="little_better" if better_at_3 else "no_change",
+        submitted_at=datetime.datetime(2024, 4, 1, tzinfo=datetime.UTC), **fields,
+    )
+    for months, result in followups:
+        FollowUp.objects.create(
+            story=story, status=FollowUp.Status.APPROVED, result=result,
+            reported_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=int(months * 30.44)),
+        )
+    return story
+
+
+def test_the_share_better_its_interval_and_the_dropout_bounds_match_an_independent_count():
+    from statsmodels.stats.proportion import proportion_confint
+
+    treatment = make_treatment()
+    for n in range(30):
+        _person(treatment, better_at_3=n < 18,
+                followups=[(12, "little_better" if n < 10 else "no_change")] if n < 20 else [])
+
+    summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
+
+    at_3 = next(tp for tp in summary.time_points if tp.months == 3)
+    assert (at_3.eligible, at_3.reporting, at_3.better, at_3.stopped) == (30, 30, 18, 0)
+    low, high = proportion_confint(18, 30, alpha=0.05, method="wilson")
+    assert at_3.bounds.observed.low == pytest.approx(low)
+    assert at_3.bounds.observed.high == pytest.approx(high)
+    at_12 = next(tp for tp in summary.time_points if tp.months == 12)
+    assert (at_12.reporting, at_12.better, at_12.stopped) == (20, 10, 10)
+    assert at_12.bounds.best.share == pytest.approx((10 + 10) / 30)
+    assert at_12.bounds.worst.share == pytest.approx(10 / 30)
+
+
+def test_a_small_count_hides_a_second_so_the_total_cannot_give_it_away():
+    treatment = make_treatment()
+    for n in range(30):
+        _person(treatment, better_at_3=True,
+                followups=[(12, "little_better" if n < 6 else "no_change")] if n < 20 else [])
+
+    summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
+
+    at_12 = next(tp for tp in summary.time_points if tp.months == 12)
+    assert at_12.better is None  # 6 people
+    assert at_12.stopped is None  # 10, hidden too: 30 - 14 - 10 would give the 6 away
+    assert at_12.not_better == 14 and at_12.eligible == 30
+    assert at_12.bounds is None
+
+
+def test_small_groups_are_hidden_and_cannot_be_recovered_from_totals():
+    treatment = make_treatment()
+    for n in range(25):
+        _person(treatment, better_at_3=n < 20, ms_type="rrms" if n < 22 else "ppms")
+
+    summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
+
+    rows = {row.value: row for row in summary.breakdowns["ms_type"]}
+    assert rows["ppms"].people is None  # 3 people: hidden
+    assert rows["rrms"].people is None  # 22, but 25 - 22 would give the 3 away
+    for tp in summary.time_points:
+        for value in (tp.eligible, tp.reporting, tp.better, tp.stopped):
+            assert value is None or value == 0 or value >= THRESHOLD
+
+
+def test_with_fewer_than_the_threshold_the_page_shows_no_numbers(client):
+    treatment = make_treatment()
+    for _ in range(4):
+        _person(treatment, better_at_3=True)
+
+    html = client.get(f"/outcomes/{treatment.slug}/").content.decode()
+
+    assert "Fewer than 10 people have reported so far" in html
+    assert not re.search(r"<td>[1-9]</td>", html)
+
+
+def test_withdrawn_consent_and_unapproved_stories_are_not_counted(client):
+    treatment = make_treatment()
+    counted = [_person(treatment, better_at_3=True) for _ in range(12)]
+    _person(treatment, better_at_3=True, status="pending")
+    _person(treatment, better_at_3=True, consent_statistics=False)
+    summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
+    assert summary.people == 12
+
+    counted[0].consent_statistics = False
+    counted[0].save()
+    counted[1].delete()
+    summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
+    assert summary.people == 10
+
+
+def test_the_benefit_curve_counts_the_first_report_of_no_change():
+    treatment = make_treatment()
+    for n in range(12):
+        _person(treatment, better_at_3=True, followups=[(6, "no_change" if n < 6 else
+                                                             "much_better")])
+
+    curve = outcomes_summary(treatment, today=datetime.date(2026, 11, 1),
+                             threshold=THRESHOLD).benefit_lasting
+
+    # 12 followed; 6 report "no change" at about 6 months: survival falls to 1/2 there.
+    assert curve.points[0].at_risk == 12
+    assert curve.points[0].survival == pytest.approx(0.5)
+    assert 5.5 < curve.median < 6.5
+
+
+def test_the_page_and_charts_are_public_and_cacheable(client):
+    treatment = make_treatment()
+    for n in range(12):
+        _person(treatment, better_at_3=n % 2 == 0)
+
+    page = client.get(f"/outcomes/{treatment.slug}/")
+    chart = client.get(f"/outcomes/{treatment.slug}/better-over-time.svg")
+
+    assert page.status_code == 200 and page["Cache-Control"] == "public, max-age=60"
+    html = page.content.decode()
+    assert "They cannot show whether the procedure works." in html
+    assert "sham" in html and "Brave Dreams" in html
+    assert chart.status_code == 200 and chart["Content-Type"] == "image/svg+xml"
+    assert b"<script" not in chart.content
+    assert cache.get(summary_cache_key(treatment)) is not None
+    assert client.get(f"/outcomes/{treatment.slug}/nothing.svg").status_code == 404
+    assert client.get("/outcomes/no-such-treatment/").status_code == 404
+
+
+def test_an_approval_refreshes_the_cached_numbers(client, django_capture_on_commit_callbacks):
+    from hindsight.testing import make_moderator
+    from stories import services
+
+    treatment = make_treatment()
+    for _ in range(10):
+        _person(treatment, better_at_3=True)
+    client.get(f"/outcomes/{treatment.slug}/")
+    waiting = _person(treatment, better_at_3=True, status="pending",
+                      email_confirmed_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_approve(story=waiting, moderator=make_moderator())
+
+    assert cache.get(summary_cache_key(treatment)) is None
