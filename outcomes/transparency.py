@@ -3,11 +3,14 @@
 disappointing stories are not held back."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Subquery
+from django.utils.translation import gettext as _
 
 from followups.models import FollowUp
-from moderation.models import Action, ModerationDecision
+from moderation.models import Action, ModerationDecision, RejectReason
+from outcomes.statistics import suppress_row
 from stories.choices import Result
 from stories.models import Story
 
@@ -45,3 +48,38 @@ def followup_moderation_counts(treatment) -> dict[tuple[str, str], int]:
         outcome = {"approved": "published", "pending": "waiting", "rejected": "rejected"}[status]
         counts[(outcome, result)] += n
     return dict(counts)
+
+
+@dataclass(frozen=True)
+class ModerationPanel:
+    """Rows are outcomes (received, published, waiting, rejected for each reason), columns the
+    result the author reported; hidden counts are None."""
+
+    columns: list[tuple[str, str]]
+    rows: list[tuple[str, dict[str, int | None], int | None]]
+
+
+def moderation_panel(counts: dict[tuple[str, str], int], threshold: int) -> ModerationPanel:
+    """One suppressed line per outcome: outcomes overlap (a published story was also received),
+    so sums across them are not shown and each line is protected on its own."""
+    labels = dict(Result.choices)
+    columns = [(code, str(labels.get(code, _("No result given")))) for code in RESULT_COLUMNS]
+    outcomes = ["received", "published", "waiting"] + sorted(
+        {outcome for outcome, _result in counts if outcome.startswith("rejected:")}
+    )
+    rows = []
+    for outcome in outcomes:
+        line = suppress_row({code: counts.get((outcome, code), 0) for code, _l in columns},
+                            threshold)
+        rows.append((_outcome_label(outcome), dict(line.cells), line.total))
+    return ModerationPanel(columns, rows)
+
+
+def _outcome_label(outcome: str) -> str:
+    if outcome.startswith("rejected:"):
+        reason = outcome.split(":", 1)[1]
+        return _("Rejected: %(reason)s") % {
+            "reason": dict(RejectReason.choices).get(reason, reason)
+        }
+    return {"received": _("Received"), "published": _("Published"),
+            "waiting": _("Waiting for a moderator")}[outcome]

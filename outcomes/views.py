@@ -5,6 +5,11 @@ from django.shortcuts import get_object_or_404, render
 from hindsight.lib.http import public_page
 from outcomes import charts
 from outcomes.selectors import outcomes_summary
+from outcomes.transparency import (
+    followup_moderation_counts,
+    moderation_panel,
+    story_moderation_counts,
+)
 from treatments.models import Treatment
 
 CACHE_SECONDS = 300
@@ -33,7 +38,16 @@ def _summary(treatment: Treatment):
 def outcomes_page(request: HttpRequest, slug: str) -> HttpResponse:
     treatment = get_object_or_404(Treatment, slug=slug)
     summary = _summary(treatment)
-    return render(request, "outcomes/page.html", {"treatment": treatment, "summary": summary})
+    panels = cache.get(f"outcomes:moderation:{treatment.pk}")
+    if panels is None:
+        panels = {
+            "stories": moderation_panel(story_moderation_counts(treatment), summary.threshold),
+            "followups": moderation_panel(followup_moderation_counts(treatment),
+                                          summary.threshold),
+        }
+        cache.set(f"outcomes:moderation:{treatment.pk}", panels, CACHE_SECONDS)
+    return render(request, "outcomes/page.html",
+                  {"treatment": treatment, "summary": summary, "panels": panels})
 
 
 @public_page

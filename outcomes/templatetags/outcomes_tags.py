@@ -13,6 +13,11 @@ def count(value, threshold):
 
 
 @register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
+
+
+@register.filter
 def pct(share) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
 

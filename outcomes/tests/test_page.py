@@ -157,3 +157,29 @@ def test_an_approval_refreshes_the_cached_numbers(client, django_capture_on_comm
         services.story_approve(story=waiting, moderator=make_moderator())
 
     assert cache.get(summary_cache_key(treatment)) is None
+
+
+def test_moderation_in_the_open_counts_rejections_by_reason_and_result(client):
+    from hindsight.testing import make_moderator
+    from stories import services
+    from stories.models import Story
+
+    treatment = make_treatment()
+    moderator = make_moderator()
+    for n in range(24):
+        story = make_story(treatment, status=Story.Status.PENDING,
+                           result="no_change" if n < 12 else "much_better")
+        if n < 12:
+            services.story_reject(story=story, moderator=moderator, reason="spam")
+        else:
+            services.story_approve(story=story, moderator=moderator)
+
+    from outcomes.transparency import moderation_panel, story_moderation_counts
+
+    panel = moderation_panel(story_moderation_counts(treatment), THRESHOLD)
+    rows = {label: (cells, total) for label, cells, total in panel.rows}
+    assert rows["Received"][1] == 24
+    assert rows["Published"][0]["much_better"] == 12
+    assert rows["Rejected: Spam"][0]["no_change"] == 12
+    html = client.get(f"/outcomes/{treatment.slug}/").content.decode()
+    assert "Moderation in the open" in html and "Rejected: Spam" in html
