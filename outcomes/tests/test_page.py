@@ -183,3 +183,35 @@ def test_moderation_in_the_open_counts_rejections_by_reason_and_result(client):
     assert rows["Rejected: Spam"][0]["no_change"] == 12
     html = client.get(f"/outcomes/{treatment.slug}/").content.decode()
     assert "Moderation in the open" in html and "Rejected: Spam" in html
+
+
+@pytest.mark.parametrize("table", ["over-time", "benefit-lasting", "relapse-free", "symptoms",
+                                   "complications", "groups"])
+def test_each_table_downloads_as_csv_and_json_with_the_page_numbers(client, table):
+    import csv
+    import io
+
+    treatment = make_treatment()
+    for n in range(30):
+        _person(treatment, better_at_3=n < 18, followups=[(12, "no_change")] if n < 12 else [])
+
+    as_json = client.get(f"/outcomes/{treatment.slug}/data/{table}.json")
+    as_csv = client.get(f"/outcomes/{treatment.slug}/data/{table}.csv")
+
+    assert as_json.status_code == 200 and as_csv.status_code == 200
+    rows = as_json.json()["rows"]
+    csv_rows = list(csv.DictReader(io.StringIO(as_csv.content.decode())))
+    assert len(rows) == len(csv_rows)
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, int) and key not in ("months_after_treatment",):
+                assert value == 0 or value >= THRESHOLD, (key, value)
+    if table == "over-time":
+        assert rows[0]["said_better"] == 18 and csv_rows[0]["said_better"] == "18"
+
+
+def test_unknown_downloads_are_not_found(client):
+    treatment = make_treatment()
+
+    assert client.get(f"/outcomes/{treatment.slug}/data/secrets.csv").status_code == 404
+    assert client.get(f"/outcomes/{treatment.slug}/data/groups.xlsx").status_code == 404
