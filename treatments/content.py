@@ -34,10 +34,14 @@ without the treatment, and neither they nor the people measuring the results kno
 That is the only fair way to separate what the procedure does from hope and expectation.
 
 - **Brave Dreams** (Italy, led by Paolo Zamboni himself; 115 people with relapsing-remitting MS;
-  randomised, double-blind, sham-controlled). Its conclusion: venous angioplasty “cannot be
-  recommended for patients with relapsing-remitting multiple sclerosis” [2].
+  randomised, double-blind, sham-controlled). Its main measure of function (walking, balance,
+  hand dexterity, bladder emptying and eyesight together) improved in 41.7% of people after
+  angioplasty and in 48.7% after the sham procedure: no difference. Its conclusion: venous
+  angioplasty “cannot be recommended for patients with relapsing-remitting multiple
+  sclerosis” [2].
 - **The Canadian trial** (Traboulsee and colleagues; 104 people with relapsing or progressive MS
-  randomised to venoplasty or sham, followed for 48 weeks, double-blind) also found no benefit.
+  randomised to venoplasty or sham, followed for 48 weeks, double-blind) also found no benefit:
+  quality of life, its main measure, and relapses did not differ between venoplasty and sham.
   Serious adverse events were more common after venoplasty: 5 of 49 (10%) against 1 of 55 (2%)
   after sham, though they were reported as unrelated to the procedure [3].
 - **PREMiSe** (United States; a small sham-controlled trial) concluded that venous angioplasty
