@@ -136,3 +136,25 @@ def make_story(treatment: Treatment | None = None, *, status=Story.Status.APPROV
         story.assign_slug()
     story.save()
     return story
+
+
+def admin_form_data(response) -> dict:
+    """What an admin change page would send back unchanged (inlines and the admin's hidden
+    initial values included), for tests to post with a few fields changed."""
+    import json
+
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            if isinstance(value, (list, dict)):
+                value = json.dumps(value)
+            data[form.add_prefix(name)] = value
+            if form.fields[name].show_hidden_initial:
+                data[form.add_initial_prefix(name)] = value
+    return data

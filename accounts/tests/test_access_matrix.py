@@ -16,7 +16,13 @@ from django.urls import reverse
 
 from accounts.services import author_for_email
 from followups.models import Baseline, FollowUp
-from hindsight.testing import make_moderator, make_story, make_treatment, sign_in_moderator
+from hindsight.testing import (
+    admin_form_data,
+    make_moderator,
+    make_story,
+    make_treatment,
+    sign_in_moderator,
+)
 from moderation.models import Action, ModerationDecision
 from stories.models import CONSENT_TEXTS, CONSENT_VERSION, Story, StoryConsent, StoryRevision
 
@@ -103,28 +109,7 @@ def admin_change_data(people, story: Story, **changes) -> dict:
     """The admin change form of the story as a moderator would send it back."""
     reader = client_for(people, "admin")
     page = reader.get(reverse("admin:stories_story_change", args=[story.pk]))
-    data = _form_data(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        data.update(_form_data(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(_form_data(form))
-    data.update(changes)
-    return data
-
-
-def _form_data(form) -> dict:
-    """What a browser sends for a form left as it is, the admin's hidden initials included."""
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        if isinstance(value, (list, dict)):
-            value = json.dumps(value)
-        data[form.add_prefix(name)] = value
-        if form.fields[name].show_hidden_initial:
-            data[form.add_initial_prefix(name)] = value
-    return data
+    return {**admin_form_data(page), **changes}
 
 
 FOLLOWUP_POST = {"reported_on": "2012-03-01", "result": "no_change", "status": "approved"}

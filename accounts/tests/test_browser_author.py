@@ -15,7 +15,8 @@ from playwright.sync_api import Page, expect
 from accounts.services import author_for_email
 from followups.models import FollowUp
 from hindsight.axe import assert_no_axe_violations
-from hindsight.testing import current_totp_code, give_authenticator, make_moderator, make_story
+from hindsight.browser import sign_in_as_moderator
+from hindsight.testing import give_authenticator, make_moderator, make_story
 from stories.models import Story, StoryRevision
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,20 +91,7 @@ def sign_in_author(page: Page, live_server, email: str = EMAIL) -> None:
 
 
 def sign_in_moderator(page: Page, live_server, moderator, secret: str) -> None:
-    """Password, then the authenticator code; ends on the admin index."""
-    page.goto(url(live_server, "/moderation/"))
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fmoderation%2F"))
-    assert_no_axe_violations(page, "moderator sign-in")
-    page.get_by_label("Email").fill(moderator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    code_field = page.get_by_label(re.compile("code", re.IGNORECASE))
-    expect(code_field).to_be_visible()
-    assert_no_axe_violations(page, "authenticator code")
-    code_field.fill(current_totp_code(secret))
-    page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
-    expect(heading(page)).to_have_text("Moderation and content")
-    assert_no_axe_violations(page, "admin index")
+    sign_in_as_moderator(page, live_server.url, moderator, secret)
 
 
 def run_admin_action(page: Page, row_name: str, action: str) -> None:

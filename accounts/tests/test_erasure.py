@@ -20,7 +20,13 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import ErasureRecord, email_fingerprint
 from accounts.services import author_for_email
 from followups.models import Baseline, FollowUp
-from hindsight.testing import make_moderator, make_story, make_treatment, sign_in_moderator
+from hindsight.testing import (
+    admin_form_data,
+    make_moderator,
+    make_story,
+    make_treatment,
+    sign_in_moderator,
+)
 from moderation.models import Action, ModerationDecision
 from stories.models import CONSENT_TEXTS, CONSENT_VERSION, Story, StoryConsent, StoryRevision
 from stories.services import story_author_edit
@@ -68,25 +74,6 @@ def add_consents(story: Story) -> None:
                              ("statistics", story.consent_statistics)):
         StoryConsent.objects.create(story=story, purpose=purpose, granted=granted,
                                     version=CONSENT_VERSION, text=str(CONSENT_TEXTS[purpose]))
-
-
-def admin_form_data(page) -> dict:
-    """What the admin change page would send back unchanged, inlines included."""
-    forms = [page.context["adminform"].form]
-    for inline in page.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None:
-                continue
-            if isinstance(value, (list, dict)):
-                value = json.dumps(value)
-            data[form.add_prefix(name)] = value
-            if form.fields[name].show_hidden_initial:
-                data[form.add_initial_prefix(name)] = value
-    return data
 
 
 def moderator_edits_in_the_admin(story: Story, moderator, admin_path: str) -> None:

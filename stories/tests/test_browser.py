@@ -9,7 +9,8 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from hindsight.axe import assert_no_axe_violations
-from hindsight.testing import current_totp_code, give_authenticator, make_moderator, make_treatment
+from hindsight.browser import sign_in_as_moderator
+from hindsight.testing import give_authenticator, make_moderator, make_treatment
 from stories.models import Story
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -182,21 +183,9 @@ def test_a_story_goes_from_the_form_through_moderation_to_the_public_list(
     assert Story.objects.get().status == Story.Status.PENDING
 
     # A moderator signs in, finds it in the queue and approves it.
-    # The admin sends moderators to the site's own sign-in page (email and password).
-    page.goto(url(live_server, "/moderation/"))
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Fmoderation%2F"))
-    assert_no_axe_violations(page, "moderator sign-in")
-    page.get_by_label("Email").fill(moderator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    # Then the second factor: a code from the moderator's authenticator app.
-    code_field = page.get_by_label(re.compile("code", re.IGNORECASE))
-    expect(code_field).to_be_visible()
-    assert_no_axe_violations(page, "authenticator code")
-    code_field.fill(current_totp_code(totp_secret))
-    page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Moderation and content")
-    assert_no_axe_violations(page, "admin index")
+    # The admin sends moderators to the site's own sign-in page: password, then a code from
+    # their authenticator app.
+    sign_in_as_moderator(page, live_server.url, moderator, totp_secret)
     page.get_by_role("link", name="Stories awaiting review", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("story awaiting review"))
     assert_no_axe_violations(page, "moderation queue")
