@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "followups",
     "discussion",
     "outcomes",
+    "articles",
     "pages",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reminders/", include("followups.urls")),
     path("comments/", include("discussion.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("articles/", include("articles.urls")),
     path("accounts/", include("allauth.urls")),
     path("moderation/", admin.site.urls),
 ]

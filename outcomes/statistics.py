@@ -64,8 +64,6 @@ def proportion(k: int, n: int) -> Proportion:
     _check_count("n", n)
     if k > n:
         raise ValueError(f"k must not exceed n; got k={k}, n={n}")
-    if n == 0:
-        return Proportion(count=k, total=n, share=None, low=None, high=None)
     interval = stats.binomtest(k, n).proportion_ci(
         confidence_level=CONFIDENCE_LEVEL, method="wilson"
     )

@@ -3,7 +3,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import escape
 from django.views.decorators.http import require_http_methods
 from django_countries import countries
 
@@ -11,6 +10,7 @@ from discussion.selectors import published_thread
 from discussion.services import discussion_is_closed
 from followups.models import FollowUp
 from hindsight.lib.http import public_page
+from hindsight.lib.links import link_snippet
 from stories import services
 from stories.forms import StoryFilterForm, StoryForm
 from stories.models import Story
@@ -64,19 +64,13 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "stories/detail.html",
         {
             "story": story,
-            "link_snippet": _link_snippet(request, story),
+            "link_snippet": link_snippet(story),
             "comments": published_thread(story),
             "comments_closed": discussion_is_closed(story),
             "kind": "story",
             "target": story,
         },
     )
-
-
-def _link_snippet(request: HttpRequest, story: Story) -> str:
-    """The HTML a reader can paste to link here, as text (the template escapes it for display)."""
-    url = settings.SITE_URL + story.get_absolute_url()
-    return f'<a href="{escape(url)}">{escape(story.title)}</a>'
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

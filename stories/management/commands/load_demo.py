@@ -11,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from articles.content import ARTICLES, SERIES
+from articles.models import Article, Series
 from followups.models import FollowUp
 from stories.demo.generator import demo_followups, demo_stories
 from stories.models import Story, StoryConsent
@@ -31,6 +33,8 @@ MODERATOR_PERMISSIONS = [
     ("discussion", "closeddiscussion", ["view", "delete"]),
     ("moderation", "moderationdecision", ["view"]),
     ("treatments", "treatment", ["view", "change"]),
+    ("articles", "article", ["view", "add", "change"]),
+    ("articles", "series", ["view", "add", "change"]),
 ]
 BATCH = 2000
 
@@ -59,6 +63,7 @@ class Command(BaseCommand):
             slug=CCSVI_VENOPLASTY["slug"], defaults=CCSVI_VENOPLASTY
         )
         self._moderator()
+        self._create_articles()
         self._create_stories(treatment, stories, seed)
         self._add_waiting_story(treatment, seed)
         self.stdout.write(self.style.SUCCESS(
@@ -84,6 +89,14 @@ class Command(BaseCommand):
                                                  ("statistics", story.consent_statistics))
                     )
                 bar.update(len(batch))
+
+    def _create_articles(self) -> None:
+        series, _ = Series.objects.update_or_create(slug=SERIES["slug"], defaults=SERIES)
+        for article in ARTICLES:
+            Article.objects.update_or_create(
+                slug=article["slug"],
+                defaults={**article, "series": series, "status": Article.Status.PUBLISHED},
+            )
 
     def _add_waiting_story(self, treatment: Treatment, seed: int) -> None:
         """Two confirmed stories waiting for review, so the moderation queue has work."""
