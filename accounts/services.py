@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import ErasureRecord, email_fingerprint
 from accounts.tasks import send_prepared_email
+from outcomes.views import forget_summary
 from followups.models import FollowUp
 from moderation.models import ModerationDecision
 from stories.models import Story, StoryRevision
@@ -133,6 +134,8 @@ def _forget_sessions(user: AbstractBaseUser, addresses: set[str]) -> None:
 def story_erase(*, story: Story) -> None:
     """Delete one story with its follow-ups and consents, and every copy of its text."""
     _forget_stories([story.pk])
+    treatment_id = story.treatment_id
+    transaction.on_commit(lambda: forget_summary(treatment_id))
     email = story.email
     story.delete()  # follow-ups and consent records go with it
     _forget_queued_email({email})
@@ -151,6 +154,8 @@ def person_erase(*, user: AbstractBaseUser, keep_comments_anonymously: bool = Fa
     addresses.discard("")
     stories = Story.objects.filter(Q(author=user) | _from_addresses(addresses))
     story_ids = list(stories.values_list("pk", flat=True))
+    for treatment_id in set(stories.values_list("treatment_id", flat=True)):
+        transaction.on_commit(lambda t=treatment_id: forget_summary(t))
     _forget_stories(story_ids)
     stories.delete()
     for address in addresses:

@@ -215,3 +215,20 @@ def test_unknown_downloads_are_not_found(client):
 
     assert client.get(f"/outcomes/{treatment.slug}/data/secrets.csv").status_code == 404
     assert client.get(f"/outcomes/{treatment.slug}/data/groups.xlsx").status_code == 404
+
+
+def test_an_erasure_is_absent_from_the_next_page(client, django_capture_on_commit_callbacks):
+    from accounts.services import author_for_email, person_erase
+
+    treatment = make_treatment()
+    for _ in range(10):
+        _person(treatment, better_at_3=True)
+    leaving = _person(treatment, better_at_3=True, email="leaving@example.org")
+    leaving.author = author_for_email("leaving@example.org")
+    leaving.save()
+    assert "11 people" in client.get(f"/outcomes/{treatment.slug}/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(user=leaving.author)
+
+    assert "10 people" in client.get(f"/outcomes/{treatment.slug}/").content.decode()
