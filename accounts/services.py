@@ -17,9 +17,9 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import ErasureRecord, email_fingerprint
 from accounts.tasks import send_prepared_email
-from outcomes.views import forget_summary
 from followups.models import FollowUp
 from moderation.models import ModerationDecision
+from outcomes.views import forget_summary
 from stories.models import Story, StoryRevision
 
 User = get_user_model()
