@@ -35,6 +35,7 @@ run: venv
 # The whole suite on SQLite, then again on a throwaway PostgreSQL server; browser tests run in
 # real headless Chromium (installed from Debian's packages when missing).
 test: venv
+	$(UV) run --frozen ruff check .
 	bash scripts/ensure-chromium
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
