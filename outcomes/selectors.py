@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from outcomes.cohort import BETTER, NOT_BETTER, TIME_POINTS, Person, build_cohort
 from outcomes.statistics import (
@@ -21,7 +22,7 @@ from outcomes.statistics import (
     suppress,
     suppress_row,
 )
-from stories.choices import Complication, Symptom, SymptomChange
+from stories.choices import Complication, MsType, ProcedureKind, Symptom, SymptomChange
 
 GROUP_BY = ("ms_type", "procedure_kind", "treatment_year", "country")
 
@@ -48,6 +49,7 @@ class SymptomRow:
 @dataclass(frozen=True)
 class GroupRow:
     value: str
+    label: str
     people: int | None
     better: int | None
     share: Proportion | None
@@ -201,9 +203,21 @@ def _breakdowns(cohort: list[Person], threshold: int) -> dict[str, list[GroupRow
         for group in groups:
             people, better = table.row_totals[group], table.cells[(group, "better")]
             share = proportion(better, people) if None not in (people, better) and people else None
-            rows.append(GroupRow(group, people, better, share))
+            rows.append(GroupRow(group, _group_label(attribute, group), people, better, share))
         result[attribute] = rows
     return result
+
+
+def _group_label(attribute: str, value: str) -> str:
+    if value == "unknown":
+        return str(_("Not given"))
+    if attribute == "ms_type":
+        return str(dict(MsType.choices).get(value, value))
+    if attribute == "procedure_kind":
+        return str(dict(ProcedureKind.choices).get(value, value))
+    if attribute == "country":
+        return str(dict(countries).get(value, value))
+    return value
 
 
 def outcomes_summary(treatment, *, today: datetime.date | None = None,

@@ -64,11 +64,13 @@ def proportion(k: int, n: int) -> Proportion:
     _check_count("n", n)
     if k > n:
         raise ValueError(f"k must not exceed n; got k={k}, n={n}")
+    if n == 0:
+        return Proportion(count=k, total=n, share=None, low=None, high=None)
     interval = stats.binomtest(k, n).proportion_ci(
         confidence_level=CONFIDENCE_LEVEL, method="wilson"
     )
     return Proportion(
-        count=k, total=n, share=k / n, low=float(interval.low), high=float(interval.high)
+        count=k, total=n, share=float(k / n), low=float(interval.low), high=float(interval.high)
     )
 
 
@@ -85,9 +87,10 @@ class DropoutBounds:
     * ``best``: (better + dropped) / eligible, if every one of them had been better.
     * ``worst``: better / eligible, if none of them had.
 
-    The true share among everyone eligible lies between ``worst.share`` and ``best.share`` for
-    sure; each of the three carries its own Wilson interval for sampling error on top (the
-    intervals of ``best`` and ``worst`` treat the imagined answers as if they had been given).
+    Whatever the missing answers were, the share among everyone eligible is between
+    ``worst.share`` and ``best.share``. Each of the three also carries its Wilson interval, for
+    sampling error on top (those of ``best`` and ``worst`` treat the imagined answers as if
+    they had been given).
     """
 
     eligible: int
@@ -162,6 +165,10 @@ class SurvivalCurve:
     still without it falls to one half or below. It is None when the curve never gets that low,
     which means that more than half were event-free when last seen (or follow-up is too short
     to say), not that the median is infinite.
+
+    With few people, each step is one person's event: before publishing, round the times
+    (whole months, say) and stop the curve where ``at_risk`` falls below the small-count
+    threshold.
     """
 
     points: tuple[SurvivalPoint, ...]
@@ -184,7 +191,7 @@ def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> Surviv
     times = np.asarray(durations, dtype=float)
     if not np.all(np.isfinite(times)) or np.any(times < 0):
         raise ValueError("durations must be finite and not negative")
-    if times.size == 0:
+    if times.size == 0:  # SciPy copes today, but does not promise to
         return SurvivalCurve(points=(), median=None)
     happened = np.asarray(observed, dtype=bool)
     result = stats.ecdf(stats.CensoredData(uncensored=times[happened], right=times[~happened]))
@@ -206,11 +213,15 @@ def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> Surviv
             censored=int(np.count_nonzero(~happened & (times == t))),
         )
         for t, s, lo, hi in zip(
-            sf.quantiles, sf.probabilities, interval.low.probabilities,
-            interval.high.probabilities, strict=True,
+            sf.quantiles,
+            sf.probabilities,
+            interval.low.probabilities,
+            interval.high.probabilities,
+            strict=True,
         )
     )
-    # The tolerance keeps a product such as 3/4 * 2/3 from missing one half by rounding.
+    # The tolerance keeps a product such as 8/10 * 6/8 * 5/6 (0.5000000000000001 in floating
+    # point) from missing one half.
     median = next((p.time for p in points if p.survival <= 0.5 + 1e-9), None)
     return SurvivalCurve(points=points, median=median)
 

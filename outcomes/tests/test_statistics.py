@@ -49,9 +49,18 @@ def test_it_gives_no_share_when_nobody_answered():
     assert (result.share, result.low, result.high) == (None, None, None)
 
 
-@pytest.mark.parametrize("k, n", [(3, 2), (-1, 4), (1, -1), (1.5, 3), (True, 3)])
-def test_it_refuses_counts_that_cannot_be(k, n):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "k, n, message",
+    [
+        (3, 2, "exceed"),
+        (-1, 4, "negative"),
+        (1, -1, "negative"),
+        (1.5, 3, "whole"),
+        (True, 3, "whole"),
+    ],
+)
+def test_it_refuses_counts_that_cannot_be(k, n, message):
+    with pytest.raises(ValueError, match=message):
         proportion(k, n)
 
 
@@ -65,8 +74,11 @@ def test_it_bounds_a_share_by_the_people_who_stopped_reporting():
     assert result.worst.share == pytest.approx(12 / 40)  # 0.3: none of the 10 were
     assert (result.best.count, result.best.total) == (22, 40)
     assert (result.worst.count, result.worst.total) == (12, 40)
-    for part, (k, n) in [(result.observed, (12, 30)), (result.best, (22, 40)),
-                         (result.worst, (12, 40))]:
+    for part, (k, n) in [
+        (result.observed, (12, 30)),
+        (result.best, (22, 40)),
+        (result.worst, (12, 40)),
+    ]:
         low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
         assert (part.low, part.high) == (pytest.approx(low), pytest.approx(high))
 
@@ -140,10 +152,14 @@ def test_it_gives_no_median_when_the_curve_stays_above_half():
 
 
 def test_it_finds_the_median_when_the_curve_lands_on_half_exactly():
-    # 4 people: S(1) = 3/4, S(2) = 3/4 * 2/3 = 1/2 exactly, which may round just above 0.5.
-    curve = kaplan_meier([1, 2, 3, 4], [True, True, False, False])
+    # Ten people, the one followed for 7 months censored:
+    #   t=1: 10 at risk, 2 events  S = 8/10
+    #   t=2:  8 at risk, 2 events  S = 8/10 * 6/8 = 6/10
+    #   t=3:  6 at risk, 1 event   S = 6/10 * 5/6 = 1/2 exactly, computed as 0.5000000000000001
+    curve = kaplan_meier([2, 5, 1, 3, 7, 1, 5, 2, 4, 4], [True] * 4 + [False] + [True] * 5)
 
-    assert curve.median == 2
+    assert [p.survival for p in curve.points][:3] == pytest.approx([0.8, 0.6, 0.5])
+    assert curve.median == 3
 
 
 def test_it_gives_an_empty_curve_for_nobody():
@@ -178,8 +194,10 @@ def _two_way(table, result):
     """
     entries = {("cell", key): (count, result.cells[key]) for key, count in table.items()}
     lines = []
-    for kind, line_of, totals in [("row", row_of, result.row_totals),
-                                  ("col", col_of, result.column_totals)]:
+    for kind, line_of, totals in [
+        ("row", row_of, result.row_totals),
+        ("col", col_of, result.column_totals),
+    ]:
         assert set(totals) == {line_of(key) for key in table}
         for line, shown in totals.items():
             parts = [("cell", key) for key in table if line_of(key) == line]
@@ -231,26 +249,42 @@ def _feasible_ranges(entries, lines):
     return ranges
 
 
-def _check_publishable(entries, lines, threshold):
-    """The properties every published table must have (see the tests that call this)."""
-    for name, (true, shown) in entries.items():
-        # (a) No count from 1 to threshold - 1 is published.
+def _check_nothing_small_is_published(entries, threshold):
+    """(a) No count, cell or total, from 1 to threshold - 1 is published."""
+    for name, (_, shown) in entries.items():
         assert shown is None or not 1 <= shown < threshold, name
-        # (c) What is published is the true count, and zeros, which reveal nobody, always are.
-        assert shown is None or shown == true, name
-        assert true != 0 or shown == 0, name
-    # (b) With a published total, a line hiding exactly one count gives it away: it is the
-    # total minus the published counts; two or more hidden counts share that one equation.
-    # This is necessary but not sufficient (sums over several lines, and knowing that a hidden
-    # count is at least 1, can still pin one down), so the linear programs below check the
-    # real criterion: no hidden count has only one possible value.
+
+
+def _check_lines_hide_none_or_two(entries, lines):
+    """(b) With a published total, a line hiding exactly one count gives it away: it is the
+    total minus the published counts, while two or more hidden counts share that one equation.
+    Necessary but not sufficient (sums over several lines, and knowing that a hidden count is
+    at least 1, can still pin one down), hence also _check_no_hidden_count_is_pinned."""
     for parts, total in lines:
         hidden = sum(entries[name][1] is None for name in parts)
         assert entries[total][1] is None or hidden != 1, (total, hidden)
+
+
+def _check_no_hidden_count_is_pinned(entries, lines):
+    """(b, the real criterion) No hidden count has only one possible value."""
     for name, (low, high) in _feasible_ranges(entries, lines).items():
         # The sums form a network, so the extremes are whole numbers and every whole number
         # between is possible: high - low >= 1 leaves at least two candidates.
         assert high - low >= 1 - 1e-6, (name, entries[name], low, high)
+
+
+def _check_published_counts_are_true(entries):
+    """(c) What is published is the true count, and zeros, which reveal nobody, always are."""
+    for name, (true, shown) in entries.items():
+        assert shown is None or shown == true, name
+        assert true != 0 or shown == 0, name
+
+
+def _check_publishable(entries, lines, threshold):
+    _check_nothing_small_is_published(entries, threshold)
+    _check_lines_hide_none_or_two(entries, lines)
+    _check_no_hidden_count_is_pinned(entries, lines)
+    _check_published_counts_are_true(entries)
 
 
 @st.composite
@@ -268,24 +302,39 @@ suppression_settings = settings(max_examples=150, deadline=None)
 
 @suppression_settings
 @given(tables())
-def test_it_never_publishes_a_small_count_nor_a_changed_one(case):
-    # Properties (a) and (c) of _check_publishable, without the linear programs.
+def test_it_never_publishes_a_count_from_one_to_below_the_threshold(case):
     table, threshold = case
     result = suppress(table, row_of, col_of, threshold)
-    entries, lines = _two_way(table, result)
 
-    assert result.cells.keys() == table.keys()
-    for name, (true, shown) in entries.items():
-        assert shown is None or (shown == true and not 1 <= shown < threshold), name
+    _check_nothing_small_is_published(_two_way(table, result)[0], threshold)
 
 
 @suppression_settings
 @given(tables())
-def test_it_leaves_no_hidden_count_that_can_be_worked_out(case):
+def test_it_hides_none_or_at_least_two_counts_in_a_line_with_a_published_total(case):
     table, threshold = case
     result = suppress(table, row_of, col_of, threshold)
 
-    _check_publishable(*_two_way(table, result), threshold)
+    _check_lines_hide_none_or_two(*_two_way(table, result))
+
+
+@suppression_settings
+@given(tables())
+def test_it_leaves_every_hidden_count_more_than_one_possible_value(case):
+    table, threshold = case
+    result = suppress(table, row_of, col_of, threshold)
+
+    _check_no_hidden_count_is_pinned(*_two_way(table, result))
+
+
+@suppression_settings
+@given(tables())
+def test_it_publishes_the_true_counts_and_every_zero(case):
+    table, threshold = case
+    result = suppress(table, row_of, col_of, threshold)
+
+    assert result.cells.keys() == table.keys()
+    _check_published_counts_are_true(_two_way(table, result)[0])
 
 
 def test_it_publishes_a_table_without_small_counts_unchanged():
@@ -307,22 +356,47 @@ def test_it_hides_the_smallest_other_cells_to_protect_a_small_one():
     # The 3 is small; its row's smallest other cell is 8, its column's 11; the 8's column then
     # needs the 9 and the 11's row needs the 9 too.
     assert [key for key, shown in result.cells.items() if shown is None] == [
-        (0, 0), (0, 2), (2, 0), (2, 2)
+        (0, 0),
+        (0, 2),
+        (2, 0),
+        (2, 2),
     ]
     assert result.total == sum(table.values())
+
+
+def test_it_completes_a_rectangle_and_keeps_every_total():
+    # 7 and 4 are small and share row 2. Column 0 then hides only the 7, so its smallest other
+    # cell, 20, goes too; column 1 likewise loses its 30. Row 0 now hides two, and every line
+    # hides none or two: each hidden cell can move by one around the rectangle.
+    table = _grid([[20, 30, 0], [30, 0, 30], [7, 4, 0]])
+
+    result = suppress(table, row_of, col_of, threshold=5)
+
+    assert [key for key, shown in result.cells.items() if shown is None] == [
+        (0, 0),
+        (0, 1),
+        (2, 0),
+        (2, 1),
+    ]
+    assert list(result.row_totals.values()) == [50, 60, 11]
+    assert list(result.column_totals.values()) == [57, 34, 30]
+    assert result.total == 121
+    _check_publishable(*_two_way(table, result), 5)
 
 
 def test_it_hides_a_cell_that_joins_two_hidden_blocks():
     # Two blocks of small cells, each hiding two cells in each of its rows and columns, and a
     # small cell (1, 2) joining them: every row and column hides two or more, yet
     # rows 0 + 1 minus columns 0 + 1 leaves (1, 2) alone. More must be hidden.
-    table = _grid([
-        [1, 2, 0, 0, 20],
-        [3, 4, 1, 0, 20],
-        [0, 0, 2, 1, 20],
-        [0, 0, 3, 4, 20],
-        [20, 20, 20, 20, 20],
-    ])
+    table = _grid(
+        [
+            [1, 2, 0, 0, 20],
+            [3, 4, 1, 0, 20],
+            [0, 0, 2, 1, 20],
+            [0, 0, 3, 4, 20],
+            [20, 20, 20, 20, 20],
+        ]
+    )
 
     result = suppress(table, row_of, col_of, threshold=5)
 
@@ -357,8 +431,10 @@ def test_it_hides_a_row_total_below_the_threshold():
 
     result = suppress_row(counts, threshold=5)
 
-    assert dict(result.cells) == {**dict.fromkeys(["better", "no change", "worse", "much worse"]),
-                                  "other": 0}
+    assert dict(result.cells) == {
+        **dict.fromkeys(["better", "no change", "worse", "much worse"]),
+        "other": 0,
+    }
     assert result.total is None
 
 
@@ -376,10 +452,12 @@ def test_it_hides_a_small_total_and_another_to_protect_it():
 
 @st.composite
 def rows(draw):
-    counts = draw(st.lists(st.one_of(st.integers(0, 9), st.integers(0, 40)),
-                           min_size=1, max_size=8))
+    counts = draw(
+        st.lists(st.one_of(st.integers(0, 9), st.integers(0, 40)), min_size=1, max_size=8)
+    )
     return {f"category {i}": count for i, count in enumerate(counts)}, draw(
-        st.sampled_from([5, 10]))
+        st.sampled_from([5, 10])
+    )
 
 
 @suppression_settings
