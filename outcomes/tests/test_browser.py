@@ -4,7 +4,6 @@ a small group's count is shown in words rather than as a number, and a phone-wid
 never scrolls sideways."""
 
 import csv
-import datetime
 import io
 import re
 from pathlib import Path
@@ -12,9 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from followups.models import FollowUp
 from hindsight.axe import assert_no_axe_violations
-from hindsight.testing import make_story, make_treatment
+from hindsight.testing import make_treatment
+from outcomes.tests.helpers import counted_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,20 +24,6 @@ BETTER_AT_3 = 24
 SMALL_GROUP = 3  # people with primary progressive MS: below the threshold
 
 
-def _person(treatment, *, better_at_3: bool, followups: list[tuple[int, str]] = (),
-            **fields):
-    """A counted person treated in January 2024 whose story (sent in April) gives a result."""
-    story = make_story(
-        treatment, treated_year=2024, treated_month=1,
-        result="little_better" if better_at_3 else "no_change",
-        submitted_at=datetime.datetime(2024, 4, 1, tzinfo=datetime.UTC), **fields,
-    )
-    for months, result in followups:
-        FollowUp.objects.create(
-            story=story, status=FollowUp.Status.APPROVED, result=result,
-            reported_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=int(months * 30.44)),
-        )
-    return story
 
 
 @pytest.fixture
@@ -49,7 +34,7 @@ def treatment(transactional_db):
     treatment = make_treatment()
     for n in range(PEOPLE):
         followups = [(12, "little_better" if n < 10 else "no_change")] if n < 20 else []
-        _person(treatment, better_at_3=n < BETTER_AT_3, followups=followups,
+        counted_person(treatment, better_at_3=n < BETTER_AT_3, followups=followups,
                 ms_type="ppms" if 20 <= n < 20 + SMALL_GROUP else "rrms")
     return treatment
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from followups.models import FollowUp
 from hindsight.testing import make_story, make_treatment
 from outcomes.selectors import outcomes_summary
+from outcomes.tests.helpers import counted_person
 from outcomes.views import summary_cache_key
 
 pytestmark = pytest.mark.django_db
@@ -15,20 +15,6 @@ pytestmark = pytest.mark.django_db
 THRESHOLD = 10
 
 
-def _person(treatment, *, better_at_3: bool, followups: list[tuple[int, str]] = (),
-            **fields):
-    """A counted person treated in January 2024 whose story (sent in March) gives a result."""
-    story = make_story(
-        treatment, treated_year=2024, treated_month=1,
-        result="little_better" if better_at_3 else "no_change",
-        submitted_at=datetime.datetime(2024, 4, 1, tzinfo=datetime.UTC), **fields,
-    )
-    for months, result in followups:
-        FollowUp.objects.create(
-            story=story, status=FollowUp.Status.APPROVED, result=result,
-            reported_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=int(months * 30.44)),
-        )
-    return story
 
 
 def test_the_share_better_its_interval_and_the_dropout_bounds_match_an_independent_count():
@@ -36,7 +22,7 @@ def test_the_share_better_its_interval_and_the_dropout_bounds_match_an_independe
 
     treatment = make_treatment()
     for n in range(30):
-        _person(treatment, better_at_3=n < 18,
+        counted_person(treatment, better_at_3=n < 18,
                 followups=[(12, "little_better" if n < 10 else "no_change")] if n < 20 else [])
 
     summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
@@ -55,7 +41,7 @@ def test_the_share_better_its_interval_and_the_dropout_bounds_match_an_independe
 def test_a_small_count_hides_a_second_so_the_total_cannot_give_it_away():
     treatment = make_treatment()
     for n in range(30):
-        _person(treatment, better_at_3=True,
+        counted_person(treatment, better_at_3=True,
                 followups=[(12, "little_better" if n < 6 else "no_change")] if n < 20 else [])
 
     summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
@@ -70,7 +56,7 @@ def test_a_small_count_hides_a_second_so_the_total_cannot_give_it_away():
 def test_small_groups_are_hidden_and_cannot_be_recovered_from_totals():
     treatment = make_treatment()
     for n in range(25):
-        _person(treatment, better_at_3=n < 20, ms_type="rrms" if n < 22 else "ppms")
+        counted_person(treatment, better_at_3=n < 20, ms_type="rrms" if n < 22 else "ppms")
 
     summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
 
@@ -85,7 +71,7 @@ def test_small_groups_are_hidden_and_cannot_be_recovered_from_totals():
 def test_with_fewer_than_the_threshold_the_page_shows_no_numbers(client):
     treatment = make_treatment()
     for _ in range(4):
-        _person(treatment, better_at_3=True)
+        counted_person(treatment, better_at_3=True)
 
     html = client.get(f"/outcomes/{treatment.slug}/").content.decode()
 
@@ -95,9 +81,9 @@ def test_with_fewer_than_the_threshold_the_page_shows_no_numbers(client):
 
 def test_withdrawn_consent_and_unapproved_stories_are_not_counted(client):
     treatment = make_treatment()
-    counted = [_person(treatment, better_at_3=True) for _ in range(12)]
-    _person(treatment, better_at_3=True, status="pending")
-    _person(treatment, better_at_3=True, consent_statistics=False)
+    counted = [counted_person(treatment, better_at_3=True) for _ in range(12)]
+    counted_person(treatment, better_at_3=True, status="pending")
+    counted_person(treatment, better_at_3=True, consent_statistics=False)
     summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
     assert summary.people == 12
 
@@ -111,7 +97,7 @@ def test_withdrawn_consent_and_unapproved_stories_are_not_counted(client):
 def test_the_benefit_curve_counts_the_first_report_of_no_change():
     treatment = make_treatment()
     for n in range(12):
-        _person(treatment, better_at_3=True, followups=[(6, "no_change" if n < 6 else
+        counted_person(treatment, better_at_3=True, followups=[(6, "no_change" if n < 6 else
                                                              "much_better")])
 
     curve = outcomes_summary(treatment, today=datetime.date(2026, 11, 1),
@@ -126,7 +112,7 @@ def test_the_benefit_curve_counts_the_first_report_of_no_change():
 def test_the_page_and_charts_are_public_and_cacheable(client):
     treatment = make_treatment()
     for n in range(12):
-        _person(treatment, better_at_3=n % 2 == 0)
+        counted_person(treatment, better_at_3=n % 2 == 0)
 
     page = client.get(f"/outcomes/{treatment.slug}/")
     chart = client.get(f"/outcomes/{treatment.slug}/better-over-time.svg")
@@ -148,9 +134,9 @@ def test_an_approval_refreshes_the_cached_numbers(client, django_capture_on_comm
 
     treatment = make_treatment()
     for _ in range(10):
-        _person(treatment, better_at_3=True)
+        counted_person(treatment, better_at_3=True)
     client.get(f"/outcomes/{treatment.slug}/")
-    waiting = _person(treatment, better_at_3=True, status="pending",
+    waiting = counted_person(treatment, better_at_3=True, status="pending",
                       email_confirmed_at=timezone.now())
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -193,7 +179,8 @@ def test_each_table_downloads_as_csv_and_json_with_the_page_numbers(client, tabl
 
     treatment = make_treatment()
     for n in range(30):
-        _person(treatment, better_at_3=n < 18, followups=[(12, "no_change")] if n < 12 else [])
+        counted_person(treatment, better_at_3=n < 18,
+                       followups=[(12, "no_change")] if n < 12 else [])
 
     as_json = client.get(f"/outcomes/{treatment.slug}/data/{table}.json")
     as_csv = client.get(f"/outcomes/{treatment.slug}/data/{table}.csv")
@@ -222,8 +209,8 @@ def test_an_erasure_is_absent_from_the_next_page(client, django_capture_on_commi
 
     treatment = make_treatment()
     for _ in range(10):
-        _person(treatment, better_at_3=True)
-    leaving = _person(treatment, better_at_3=True, email="leaving@example.org")
+        counted_person(treatment, better_at_3=True)
+    leaving = counted_person(treatment, better_at_3=True, email="leaving@example.org")
     leaving.author = author_for_email("leaving@example.org")
     leaving.save()
     assert "11 people" in client.get(f"/outcomes/{treatment.slug}/").content.decode()

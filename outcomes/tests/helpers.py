@@ -1,0 +1,20 @@
+import datetime
+
+from followups.models import FollowUp
+from hindsight.testing import make_story
+
+
+def counted_person(treatment, *, better_at_3: bool, followups=(), **fields):
+    """A counted person treated in January 2024 whose story (sent in April) gives a result,
+    with approved follow-ups at the given (months, result)."""
+    story = make_story(
+        treatment, treated_year=2024, treated_month=1,
+        result="little_better" if better_at_3 else "no_change",
+        submitted_at=datetime.datetime(2024, 4, 1, tzinfo=datetime.UTC), **fields,
+    )
+    for months, result in followups:
+        FollowUp.objects.create(
+            story=story, status=FollowUp.Status.APPROVED, result=result,
+            reported_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=int(months * 30.44)),
+        )
+    return story
