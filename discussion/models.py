@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hindsight.lib.markdown import render_author_markdown
+from hindsight.lib.markdown import body_changes_on_save, render_author_markdown
 
 
 class Commenter(models.Model):
@@ -97,9 +97,8 @@ class Comment(models.Model):
         return f"{self.name}: {self.body[:60]}"
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = render_author_markdown(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        if body_changes_on_save(kwargs, {"body_html"}):
+            self.body_html = render_author_markdown(self.body)
         super().save(*args, **kwargs)
 
 

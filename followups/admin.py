@@ -2,15 +2,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from followups import services
 from followups.models import FollowUp
+from moderation.admin import reason_page
+from moderation.forms import reject_form
 from moderation.models import Action
 from moderation.services import decision_record
-from stories.admin import RejectForm
 
 
 @admin.register(FollowUp)
@@ -59,7 +59,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject the selected follow-ups…"), permissions=["change"])
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[FollowUp]):
-        form = RejectForm(request.POST if "reason" in request.POST else None)
+        form = reject_form(request)
         if form.is_valid():
             for followup in queryset:
                 services.followup_reject(
@@ -68,11 +68,4 @@ class FollowUpAdmin(admin.ModelAdmin):
                 )
             self.message_user(request, _("Rejected."), messages.SUCCESS)
             return HttpResponseRedirect(request.get_full_path())
-        return TemplateResponse(request, "admin/stories/story/reject.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Reject follow-ups"),
-            "opts": self.opts,
-            "form": form,
-            "stories": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+        return reason_page(self, request, form, queryset, title=_("Reject follow-ups"))

@@ -3,7 +3,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hindsight.lib.markdown import render_author_markdown
+from hindsight.lib.markdown import body_changes_on_save, render_author_markdown
 from stories.choices import (
     SERIOUS_COMPLICATIONS,
     Complication,
@@ -75,7 +75,8 @@ class FollowUp(models.Model):
         return f"{self.story} · {self.reported_on}"
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = render_author_markdown(self.body)
+        if body_changes_on_save(kwargs, {"body_html"}):
+            self.body_html = render_author_markdown(self.body)
         super().save(*args, **kwargs)
 
     def months_after_treatment(self) -> int | None:

@@ -31,14 +31,10 @@ def followup_sent(request: HttpRequest, story_id: int, followup_id: int) -> Http
     return render(request, "followups/sent.html", {"story": story, "followup": followup})
 
 
-def _story_for_reminder(token: str, *, salt: str, max_age: int):
-    return reminders.story_from_token(token, salt=salt, max_age=max_age)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def followup_from_reminder(request: HttpRequest, token: str) -> HttpResponse:
     """The reminder email's link: the follow-up form for that story, without signing in."""
-    story = _story_for_reminder(token, salt=reminders.FOLLOW_UP_SALT,
+    story = reminders.story_from_token(token, salt=reminders.FOLLOW_UP_SALT,
                                 max_age=reminders.FOLLOW_UP_LINK_MAX_AGE)
     if story is None:
         return render(request, "followups/link_invalid.html", status=400)
@@ -50,7 +46,7 @@ def followup_from_reminder(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def followup_from_reminder_sent(request: HttpRequest, token: str, followup_id: int):
-    story = _story_for_reminder(token, salt=reminders.FOLLOW_UP_SALT,
+    story = reminders.story_from_token(token, salt=reminders.FOLLOW_UP_SALT,
                                 max_age=reminders.FOLLOW_UP_LINK_MAX_AGE)
     if story is None:
         return render(request, "followups/link_invalid.html", status=400)
@@ -64,7 +60,7 @@ def followup_from_reminder_sent(request: HttpRequest, token: str, followup_id: i
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def reminders_stop(request: HttpRequest, token: str) -> HttpResponse:
-    story = _story_for_reminder(token, salt=reminders.STOP_SALT,
+    story = reminders.story_from_token(token, salt=reminders.STOP_SALT,
                                 max_age=reminders.STOP_LINK_MAX_AGE)
     if story is None:
         return render(request, "followups/link_invalid.html", status=400)

@@ -1,6 +1,23 @@
 from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
 from moderation.models import ModerationDecision
+
+
+def reason_page(model_admin, request: HttpRequest, form, queryset, *, title: str,
+                single=None) -> TemplateResponse:
+    """The page that asks a moderator why, before rejecting what they selected (stories,
+    edits, follow-ups alike)."""
+    return TemplateResponse(request, "admin/stories/story/reject.html", {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.opts,
+        "form": form,
+        "stories": queryset,
+        "single": single,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    })
 
 
 @admin.register(ModerationDecision)

@@ -1,38 +1,19 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from discussion.services import discussion_close, discussion_reopen
-from moderation.models import RejectReason
+from moderation.admin import reason_page
+from moderation.forms import reject_form
 from moderation.services import decisions_for
 from stories import services
 from stories.models import Story, StoryAwaitingReview, StoryConsent, StoryRevision
-
-
-class RejectForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Reason"), choices=[("", _("Choose a reason"))] + RejectReason.choices
-    )
-    note = forms.CharField(
-        label=_("Note to the author (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Sent to the author with the decision. Required for ‘another reason’."),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("reason") == RejectReason.OTHER and not data.get("note", "").strip():
-            self.add_error("note", _("Say why when the reason is ‘another reason’."))
-        return data
 
 
 class StoryConsentInline(admin.TabularInline):
@@ -210,7 +191,7 @@ class StoryAdmin(admin.ModelAdmin):
         return self._reject(request, queryset)
 
     def _reject(self, request, queryset, single: Story | None = None) -> HttpResponse:
-        form = RejectForm(request.POST if "reason" in request.POST else None)
+        form = reject_form(request)
         if form.is_valid():
             rejected = 0
             for story in queryset:
@@ -231,16 +212,8 @@ class StoryAdmin(admin.ModelAdmin):
                     ngettext("Rejected %d story.", "Rejected %d stories.", rejected) % rejected,
                 )
             return HttpResponseRedirect(self._queue_url())
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject stories"),
-            "opts": self.opts,
-            "form": form,
-            "stories": queryset,
-            "single": single,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/stories/story/reject.html", context)
+        return reason_page(self, request, form, queryset, title=_("Reject stories"),
+                           single=single)
 
     def _change_url(self, story_id: int) -> str:
         return reverse("admin:stories_story_change", args=[story_id])
@@ -306,7 +279,7 @@ class StoryRevisionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject the selected edits…"), permissions=["change"])
     def reject_selected(self, request: HttpRequest, queryset):
-        form = RejectForm(request.POST if "reason" in request.POST else None)
+        form = reject_form(request)
         if form.is_valid():
             for revision in queryset:
                 services.revision_reject(revision=revision, moderator=request.user,
@@ -314,11 +287,4 @@ class StoryRevisionAdmin(admin.ModelAdmin):
                                          note=form.cleaned_data["note"])
             self.message_user(request, _("Rejected; the published version stays."))
             return HttpResponseRedirect(request.get_full_path())
-        return TemplateResponse(request, "admin/stories/story/reject.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Reject edits"),
-            "opts": self.opts,
-            "form": form,
-            "stories": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+        return reason_page(self, request, form, queryset, title=_("Reject edits"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from hindsight.lib.markdown import render_author_markdown
+from hindsight.lib.markdown import body_changes_on_save, render_author_markdown
 from stories.choices import (
     CURRENCIES,
     PROCEDURE_STATUS_PUBLIC,
@@ -195,9 +195,8 @@ class Story(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # Derived text is kept beside the source so list and story pages never render Markdown.
-        self.refresh_derived()
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt"}
+        if body_changes_on_save(kwargs, {"body_html", "excerpt"}):
+            self.refresh_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -26,6 +26,19 @@ def _render(text: str, tags: set[str], allow_links: bool, extensions: list[str])
     )
 
 
+def body_changes_on_save(save_kwargs: dict, derived_fields: set[str]) -> bool:
+    """For a model whose HTML is derived from its `body`: whether this save needs it rendered
+    again. A save limited to other fields (a status change) does not; one limited to fields
+    that include `body` also writes the derived fields."""
+    fields = save_kwargs.get("update_fields")
+    if fields is None:
+        return True
+    if "body" not in fields:
+        return False
+    save_kwargs["update_fields"] = {*fields, *derived_fields}
+    return True
+
+
 def render_author_markdown(text: str) -> str:
     """HTML for text written by a member of the public."""
     # People type line breaks and expect to see them.

@@ -27,3 +27,13 @@ def test_editor_links_are_safe():
     assert 'href="https://example.org"' in html
     assert "javascript:" not in html
     assert 'rel="nofollow noopener noreferrer"' in html
+
+
+def test_a_save_that_does_not_touch_the_body_does_not_render_it_again():
+    from hindsight.lib.markdown import body_changes_on_save
+
+    assert body_changes_on_save({}, {"body_html"}) is True
+    assert body_changes_on_save({"update_fields": ["status"]}, {"body_html"}) is False
+    kwargs = {"update_fields": ["body", "edited_at"]}
+    assert body_changes_on_save(kwargs, {"body_html"}) is True
+    assert kwargs["update_fields"] == {"body", "edited_at", "body_html"}
