@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "discussion",
     "outcomes",
     "articles",
+    "directory",
+    "search",
+    "research",
     "pages",
 ]
 

@@ -18,6 +18,9 @@ urlpatterns = [
     path("comments/", include("discussion.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("articles/", include("articles.urls")),
+    path("directory/", include("directory.urls")),
+    path("search/", include("search.urls")),
+    path("research/", include("research.urls")),
     path("accounts/", include("allauth.urls")),
     path("moderation/", admin.site.urls),
 ]
