@@ -43,4 +43,5 @@ def followup_reject(
     decision_record(
         subject=followup, action=Action.REJECT, moderator=moderator, reason=reason, note=note
     )
+    transaction.on_commit(lambda: forget_summary(followup.story.treatment_id))
     return followup

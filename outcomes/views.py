@@ -24,8 +24,9 @@ def summary_cache_key(treatment: Treatment) -> str:
 
 
 def forget_summary(treatment_id: int) -> None:
-    """New numbers are due: an approval, a withdrawal, a consent changed, an erasure."""
-    cache.delete(f"outcomes:summary:{treatment_id}")
+    """New numbers are due: an approval, a rejection, a withdrawal, an approved edit, a
+    consent changed, an erasure."""
+    cache.delete_many([f"outcomes:summary:{treatment_id}", f"outcomes:moderation:{treatment_id}"])
 
 
 def _summary(treatment: Treatment):

@@ -113,6 +113,7 @@ def story_reject(
         subject=story, action=Action.REJECT, moderator=moderator, reason=reason, note=note
     )
     send_story_email.enqueue(story.pk, "rejected")
+    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 
@@ -133,6 +134,7 @@ def story_withdraw(*, story: Story) -> Story:
     story.status = Story.Status.WITHDRAWN
     story.save(update_fields=["status", "updated_at"])
     decision_record(subject=story, action=Action.WITHDRAW, moderator=None)
+    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 
@@ -223,6 +225,7 @@ def revision_approve(*, revision: StoryRevision, moderator: AbstractBaseUser) ->
     revision.save(update_fields=["status"])
     decision_record(subject=story, action=Action.APPROVE_EDIT, moderator=moderator,
                     changed_fields=changed)
+    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 

@@ -6,4 +6,5 @@ app_name = "treatments"
 urlpatterns = [
     path("", views.treatment_list, name="list"),
     path("<slug:slug>/", views.treatment_detail, name="detail"),
+    path("<slug:slug>/evidence/", views.evidence_page, name="evidence"),
 ]

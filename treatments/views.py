@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from hindsight.lib.http import public_page
 from stories.models import Story
-from treatments.models import Treatment
+from treatments.models import EvidenceItem, Treatment
 
 
 @public_page
@@ -22,3 +22,17 @@ def treatment_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "treatments/detail.html",
         {"treatment": treatment, "recent_stories": recent, "story_count": story_count},
     )
+
+
+@public_page
+def evidence_page(request: HttpRequest, slug: str) -> HttpResponse:
+    treatment = get_object_or_404(Treatment, slug=slug)
+    items = list(treatment.evidence_items.all())
+    sections = [
+        (kind, label, [item for item in items if item.kind == kind])
+        for kind, label in EvidenceItem.Kind.choices
+    ]
+    return render(request, "treatments/evidence.html", {
+        "treatment": treatment,
+        "sections": [section for section in sections if section[2]],
+    })

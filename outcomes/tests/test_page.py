@@ -219,3 +219,48 @@ def test_an_erasure_is_absent_from_the_next_page(client, django_capture_on_commi
         person_erase(user=leaving.author)
 
     assert "10 people" in client.get(f"/outcomes/{treatment.slug}/").content.decode()
+
+
+def _people_on_the_page(client, treatment) -> str:
+    html = " ".join(client.get(f"/outcomes/{treatment.slug}/").content.decode().split())
+    return re.search(r'id="people-count"[^>]*>([^<]*)<', html).group(1)
+
+
+@pytest.mark.parametrize("change", ["withdraw", "reject", "erase", "consent", "followup"])
+def test_the_next_page_leaves_out_whoever_left_or_was_taken_out(
+    client, django_capture_on_commit_callbacks, change
+):
+    from accounts.services import story_erase
+    from followups.services import followup_reject
+    from hindsight.testing import make_moderator
+    from stories import services
+    from stories.models import StoryConsent
+
+    treatment = make_treatment()
+    people = [counted_person(treatment, better_at_3=True, followups=[(12, "much_better")])
+              for _ in range(11)]
+    assert _people_on_the_page(client, treatment).startswith("11 people")
+    leaving = people[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "withdraw":
+            services.story_withdraw(story=leaving)
+        elif change == "reject":
+            services.story_reject(story=leaving, moderator=make_moderator(), reason="identifying")
+        elif change == "erase":
+            story_erase(story=leaving)
+        elif change == "consent":
+            services.story_set_consent(story=leaving, purpose=StoryConsent.Purpose.STATISTICS,
+                                       granted=False)
+        else:
+            followup_reject(followup=leaving.followups.get(), moderator=make_moderator(),
+                            reason="identifying")
+
+    if change == "followup":
+        summary = cache.get(summary_cache_key(treatment))
+        assert summary is None
+        from outcomes.cohort import build_cohort
+
+        assert sum(person.report_at(12) is not None for person in build_cohort(treatment)) == 10
+    else:
+        assert _people_on_the_page(client, treatment).startswith("10 people")

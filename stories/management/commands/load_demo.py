@@ -16,7 +16,7 @@ from articles.models import Article, Series
 from followups.models import FollowUp
 from stories.demo.generator import demo_followups, demo_stories
 from stories.models import Story, StoryConsent
-from treatments.content import CCSVI_VENOPLASTY
+from treatments.content import CCSVI_EVIDENCE_ITEMS, CCSVI_VENOPLASTY
 from treatments.models import Treatment
 
 MODERATOR_USERNAME = "moderator"
@@ -33,6 +33,7 @@ MODERATOR_PERMISSIONS = [
     ("discussion", "closeddiscussion", ["view", "delete"]),
     ("moderation", "moderationdecision", ["view"]),
     ("treatments", "treatment", ["view", "change"]),
+    ("treatments", "evidenceitem", ["view", "add", "change", "delete"]),
     ("articles", "article", ["view", "add", "change"]),
     ("articles", "series", ["view", "add", "change"]),
 ]
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         treatment, _ = Treatment.objects.update_or_create(
             slug=CCSVI_VENOPLASTY["slug"], defaults=CCSVI_VENOPLASTY
         )
+        treatment.set_evidence_items(CCSVI_EVIDENCE_ITEMS)
         self._moderator()
         self._create_articles()
         self._create_stories(treatment, stories, seed)
