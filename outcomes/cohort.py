@@ -58,9 +58,11 @@ def _months_between(start: datetime.date, end: datetime.date) -> float:
     return (end - start).days / 30.4375
 
 
-def counted_stories(treatment):
-    return Story.objects.filter(
-        treatment=treatment,
+def counted_stories(treatment=None):
+    stories = Story.objects.all() if treatment is None else Story.objects.filter(
+        treatment=treatment
+    )
+    return stories.filter(
         status=Story.Status.APPROVED,
         consent_statistics=True,
         procedure_status=ProcedureStatus.HAD,
@@ -71,7 +73,12 @@ def counted_stories(treatment):
 def build_cohort(treatment) -> list[Person]:
     """Everyone counted for this treatment, each with their reports in time order. Two queries,
     reading only the columns the statistics use."""
-    rows = counted_stories(treatment).values_list(
+    return list(people_by_story(counted_stories(treatment)).values())
+
+
+def people_by_story(stories) -> dict[int, Person]:
+    """The counted people among `stories` (a queryset of counted stories), by story id."""
+    rows = stories.values_list(
         "id", "treated_year", "treated_month", "submitted_at", "result", "symptoms", "ms_type",
         "procedure_kind", "country", "complications", "treated_again",
     )
@@ -87,7 +94,7 @@ def build_cohort(treatment) -> list[Person]:
             ))
         people[story_id] = person
     followups = FollowUp.objects.filter(
-        story__in=counted_stories(treatment), status=FollowUp.Status.APPROVED
+        story__in=stories, status=FollowUp.Status.APPROVED
     ).values_list("story_id", "reported_on", "result", "symptoms", "relapses_since_last",
                   "new_complications")
     extra_complications: dict[int, list[str]] = defaultdict(list)
@@ -103,4 +110,4 @@ def build_cohort(treatment) -> list[Person]:
     for story_id, person in people.items():
         person.reports.sort(key=lambda r: r.months)
         person.complications = [*person.complications, *extra_complications[story_id]]
-    return list(people.values())
+    return people

@@ -1,6 +1,7 @@
-"""The outcomes of one treatment, computed from everyone counted (see cohort.py) and made safe
-to publish: every count below the threshold hidden, with enough others that none can be worked
-back out (see statistics.suppress)."""
+"""The outcomes of one treatment, computed from everyone counted (one `CountedPerson` row each,
+kept by people.py from cohort.py's reading of the stories) and made safe to publish: every
+count below the threshold hidden, with enough others that none can be worked back out (see
+statistics.suppress)."""
 
 import datetime
 from collections import Counter
@@ -11,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from outcomes.cohort import BETTER, NOT_BETTER, TIME_POINTS, Person, build_cohort
+from outcomes.cohort import TIME_POINTS
+from outcomes.models import CountedPerson
 from outcomes.statistics import (
     DropoutBounds,
     Proportion,
@@ -25,6 +27,11 @@ from outcomes.statistics import (
 from stories.choices import Complication, MsType, ProcedureKind, Symptom, SymptomChange
 
 GROUP_BY = ("ms_type", "procedure_kind", "treatment_year", "country")
+PERSON_FIELDS = [
+    "treated_on", "ms_type", "procedure_kind", "country", "complications", "treated_again",
+    *(f"at_{point}" for point in TIME_POINTS), *(f"symptoms_{point}" for point in TIME_POINTS),
+    "latest", "benefit_months", "benefit_ended", "relapse_months", "relapsed",
+]
 
 
 @dataclass(frozen=True)
@@ -73,21 +80,21 @@ def _shown(count: int, threshold: int) -> int | None:
     return count if count == 0 or count >= threshold else None
 
 
-def _time_points(cohort: list[Person], today: datetime.date, threshold: int) -> list[TimePoint]:
+def _months_since(treated_on: datetime.date, today: datetime.date) -> float:
+    return (today - treated_on).days / 30.4375
+
+
+def _time_points(people: list, today: datetime.date, threshold: int) -> list[TimePoint]:
     raw = {}
+    followable = [_months_since(person.treated_on, today) for person in people]
     for point in TIME_POINTS:
-        eligible = [p for p in cohort if p.months_followable(today) >= point]
-        better = not_better = 0
-        for person in eligible:
-            report = person.report_at(point)
-            if report is None:
-                continue
-            if report.result in BETTER:
-                better += 1
-            elif report.result in NOT_BETTER:
-                not_better += 1
+        results = Counter(getattr(person, f"at_{point}")
+                          for person, months in zip(people, followable, strict=True)
+                          if months >= point)
+        eligible = sum(results.values())
+        better, not_better = results["better"], results["not_better"]
         raw[point] = {"better": better, "not_better": not_better,
-                      "stopped": len(eligible) - better - not_better}
+                      "stopped": eligible - better - not_better}
     rows = []
     for point in TIME_POINTS:
         # Each time point is its own line: the same people appear at every point, so sums
@@ -103,21 +110,17 @@ def _time_points(cohort: list[Person], today: datetime.date, threshold: int) -> 
     return rows
 
 
-def _symptoms(cohort: list[Person], threshold: int) -> dict[int, list[SymptomRow]]:
+def _symptoms(people: list, threshold: int) -> dict[int, list[SymptomRow]]:
     changes = [SymptomChange.BETTER, SymptomChange.SAME, SymptomChange.WORSE]
     result = {}
     for point in TIME_POINTS:
-        counts = Counter()
-        for person in cohort:
-            report = person.report_at(point)
-            for symptom, change in (report.symptoms.items() if report else ()):
-                if change in changes:
-                    counts[(symptom, change)] += 1
+        answers = ",".join(filter(None, (getattr(p, f"symptoms_{point}") for p in people)))
+        counts = Counter(answers.split(",") if answers else ())
         rows = []
         for symptom in Symptom:
             # One line per symptom, as for time points: people answer several symptoms, so
             # totals across symptoms are not a count of anyone and are not shown.
-            line = suppress_row({c.value: counts[(symptom.value, c.value)] for c in changes},
+            line = suppress_row({c.value: counts[f"{symptom.value}={c.value}"] for c in changes},
                                 threshold)
             cells, total = dict(line.cells), line.total
             better = cells["better"]
@@ -137,44 +140,26 @@ def _curve(durations: list[float], observed: list[bool], threshold: int) -> Surv
     return SurvivalCurve(points=points, median=median)
 
 
-def _benefit_lasting(cohort: list[Person], threshold: int) -> SurvivalCurve | None:
+def _benefit_lasting(people: list, threshold: int) -> SurvivalCurve | None:
     """Months from treatment until a person first reports no change or worse; people who
-    never do are counted until their last report (censored)."""
-    durations, observed = [], []
-    for person in cohort:
-        judged = [r for r in person.reports if r.result in BETTER | NOT_BETTER]
-        if not judged:
-            continue
-        first_not_better = next((r for r in judged if r.result in NOT_BETTER), None)
-        if first_not_better is not None:
-            durations.append(max(first_not_better.months, 0.01))
-            observed.append(True)
-        else:
-            durations.append(max(judged[-1].months, 0.01))
-            observed.append(False)
-    return _curve(durations, observed, threshold)
+    never do are counted until their last report (censored). See people.py."""
+    followed = [(p.benefit_months, p.benefit_ended) for p in people
+                if p.benefit_months is not None]
+    return _curve([d for d, _ in followed], [e for _, e in followed], threshold)
 
 
-def _relapse_free(cohort: list[Person], threshold: int) -> SurvivalCurve | None:
+def _relapse_free(people: list, threshold: int) -> SurvivalCurve | None:
     """Months from treatment to the first follow-up that reports a relapse."""
-    durations, observed = [], []
-    for person in cohort:
-        followups = [r for r in person.reports if r.relapses is not None]
-        if not followups:
-            continue
-        first = next((r for r in followups if r.relapses > 0), None)
-        report = first or followups[-1]
-        durations.append(max(report.months, 0.01))
-        observed.append(first is not None)
-    return _curve(durations, observed, threshold)
+    followed = [(p.relapse_months, p.relapsed) for p in people if p.relapse_months is not None]
+    return _curve([d for d, _ in followed], [e for _, e in followed], threshold)
 
 
-def _complications(cohort: list[Person], threshold: int):
+def _complications(people: list, threshold: int):
     counts = Counter()
-    for person in cohort:
-        for code in set(person.complications) - {Complication.NONE}:
-            counts[code] += 1
-        if person.treated_again == "yes":
+    for person in people:
+        if person.complications:
+            counts.update(person.complications.split(","))
+        if person.treated_again:
             counts["treated_again"] += 1
     labels = {**dict(Complication.choices), "treated_again": _("Treated again")}
     keys = [c for c in Complication.values if c != Complication.NONE] + ["treated_again"]
@@ -182,18 +167,15 @@ def _complications(cohort: list[Person], threshold: int):
     return {str(labels[key]): n for key, n in row.cells.items()}
 
 
-def _breakdowns(cohort: list[Person], threshold: int) -> dict[str, list[GroupRow]]:
+def _breakdowns(people: list, threshold: int) -> dict[str, list[GroupRow]]:
     """Share better at each person's latest report, by group."""
     result = {}
+    judged = [person for person in people if person.latest]
     for attribute in GROUP_BY:
-        counts = Counter()
-        for person in cohort:
-            judged = [r for r in person.reports if r.result in BETTER | NOT_BETTER]
-            if not judged:
-                continue
-            value = (str(person.treated_on.year) if attribute == "treatment_year"
-                     else getattr(person, attribute) or "unknown")
-            counts[(value, "better" if judged[-1].result in BETTER else "not_better")] += 1
+        if attribute == "treatment_year":
+            counts = Counter((str(p.treated_on.year), p.latest) for p in judged)
+        else:
+            counts = Counter((getattr(p, attribute) or "unknown", p.latest) for p in judged)
         groups = sorted({value for value, _kind in counts})
         table = suppress({(g, k): counts[(g, k)] for g in groups for k in ("better",
                                                                              "not_better")},
@@ -201,9 +183,11 @@ def _breakdowns(cohort: list[Person], threshold: int) -> dict[str, list[GroupRow
                          threshold=threshold)
         rows = []
         for group in groups:
-            people, better = table.row_totals[group], table.cells[(group, "better")]
-            share = proportion(better, people) if None not in (people, better) and people else None
-            rows.append(GroupRow(group, _group_label(attribute, group), people, better, share))
+            people_in, better = table.row_totals[group], table.cells[(group, "better")]
+            share = (proportion(better, people_in)
+                     if None not in (people_in, better) and people_in else None)
+            rows.append(GroupRow(group, _group_label(attribute, group), people_in, better,
+                                 share))
         result[attribute] = rows
     return result
 
@@ -224,15 +208,17 @@ def outcomes_summary(treatment, *, today: datetime.date | None = None,
                      threshold: int | None = None) -> OutcomesSummary:
     today = today or timezone.localdate()
     threshold = threshold or settings.SMALL_COUNT_THRESHOLD
-    cohort = build_cohort(treatment)
+    people = list(CountedPerson.objects.filter(treatment=treatment).values_list(
+        *PERSON_FIELDS, named=True
+    ))
     return OutcomesSummary(
         threshold=threshold,
-        people=_shown(len(cohort), threshold),
+        people=_shown(len(people), threshold),
         computed_at=timezone.now(),
-        time_points=_time_points(cohort, today, threshold),
-        symptoms=_symptoms(cohort, threshold),
-        benefit_lasting=_benefit_lasting(cohort, threshold),
-        relapse_free=_relapse_free(cohort, threshold),
-        complications=_complications(cohort, threshold),
-        breakdowns=_breakdowns(cohort, threshold),
+        time_points=_time_points(people, today, threshold),
+        symptoms=_symptoms(people, threshold),
+        benefit_lasting=_benefit_lasting(people, threshold),
+        relapse_free=_relapse_free(people, threshold),
+        complications=_complications(people, threshold),
+        breakdowns=_breakdowns(people, threshold),
     )

@@ -29,6 +29,11 @@ def forget_summary(treatment_id: int) -> None:
     cache.delete_many([f"outcomes:summary:{treatment_id}", f"outcomes:moderation:{treatment_id}"])
 
 
+def forget_all_summaries() -> None:
+    for treatment_id in Treatment.objects.values_list("pk", flat=True):
+        forget_summary(treatment_id)
+
+
 def _summary(treatment: Treatment):
     """Computed once and kept for a few minutes; approvals and consent changes clear it."""
     key = summary_cache_key(treatment)

@@ -14,6 +14,7 @@ from tqdm import tqdm
 from articles.content import ARTICLES, SERIES
 from articles.models import Article, Series
 from followups.models import FollowUp
+from outcomes.people import rebuild_counted_people
 from stories.demo.generator import demo_followups, demo_stories
 from stories.models import Story, StoryConsent
 from treatments.content import CCSVI_EVIDENCE_ITEMS, CCSVI_VENOPLASTY
@@ -68,6 +69,8 @@ class Command(BaseCommand):
         self._create_articles()
         self._create_stories(treatment, stories, seed)
         self._add_waiting_story(treatment, seed)
+        # Stories were bulk-created without signals: build the outcomes rows for them now.
+        rebuild_counted_people()
         self.stdout.write(self.style.SUCCESS(
             f"Demo content ready: {Story.objects.filter(is_demo=True).count()} invented stories."
         ))

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from outcomes.people import rebuild_counted_people
+from outcomes.views import forget_all_summaries
+
+
+class Command(BaseCommand):
+    help = ("Rebuild the per-person rows behind the outcomes pages from the stories and "
+            "follow-ups (after a bulk load or a restore), and clear the cached numbers.")
+
+    def handle(self, *args, **options):
+        people = rebuild_counted_people()
+        forget_all_summaries()
+        self.stdout.write(f"{people} counted people.")
