@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test test-sqlite test-postgres venv lint demo-code reminders clean
+.PHONY: run test test-sqlite test-postgres venv lint demo-code reminders bench clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -53,6 +53,10 @@ demo-code: venv
 # Queue the follow-up reminders that are due; run daily (cron or a systemd timer).
 reminders: venv
 	$(MANAGE) send_reminders
+
+# Benchmarks on a generated site (100,000 stories); figures printed, never asserted.
+bench: venv
+	$(UV) run --frozen python bench/outcomes_bench.py
 
 lint: venv
 	$(UV) run --frozen ruff check .

@@ -16,6 +16,7 @@ class CountedPerson(models.Model):
                                  related_name="+")
     treatment = models.ForeignKey(Treatment, on_delete=models.CASCADE, related_name="+")
     treated_on = models.DateField()
+    treatment_year = models.PositiveSmallIntegerField()
     ms_type = models.CharField(max_length=10, blank=True)
     procedure_kind = models.CharField(max_length=10, blank=True)
     country = models.CharField(max_length=2, blank=True)

@@ -29,6 +29,7 @@ def _judged(result: str) -> str:
 def counted_person_row(story_id: int, treatment_id: int, person: Person) -> CountedPerson:
     row = CountedPerson(
         story_id=story_id, treatment_id=treatment_id, treated_on=person.treated_on,
+        treatment_year=person.treated_on.year,
         ms_type=person.ms_type or "", procedure_kind=person.procedure_kind or "",
         country=person.country or "",
         complications=",".join(sorted(set(person.complications) - {Complication.NONE})),

@@ -4,10 +4,12 @@ count below the threshold hidden, with enough others that none can be worked bac
 statistics.suppress)."""
 
 import datetime
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -27,11 +29,6 @@ from outcomes.statistics import (
 from stories.choices import Complication, MsType, ProcedureKind, Symptom, SymptomChange
 
 GROUP_BY = ("ms_type", "procedure_kind", "treatment_year", "country")
-PERSON_FIELDS = [
-    "treated_on", "ms_type", "procedure_kind", "country", "complications", "treated_again",
-    *(f"at_{point}" for point in TIME_POINTS), *(f"symptoms_{point}" for point in TIME_POINTS),
-    "latest", "benefit_months", "benefit_ended", "relapse_months", "relapsed",
-]
 
 
 @dataclass(frozen=True)
@@ -80,21 +77,37 @@ def _shown(count: int, threshold: int) -> int | None:
     return count if count == 0 or count >= threshold else None
 
 
-def _months_since(treated_on: datetime.date, today: datetime.date) -> float:
-    return (today - treated_on).days / 30.4375
+def _counts(people, *columns) -> Counter:
+    """How many people have each combination of values in these columns, counted by the
+    database (one GROUP BY), so the page costs the same few queries however many report."""
+    return Counter({
+        values[:-1] if len(columns) > 1 else values[0]: values[-1]
+        for values in people.values_list(*columns).annotate(n=Count("pk")).order_by()
+    })
 
 
-def _time_points(people: list, today: datetime.date, threshold: int) -> list[TimePoint]:
-    raw = {}
-    followable = [_months_since(person.treated_on, today) for person in people]
+def _treated_by(today: datetime.date, months: int) -> datetime.date:
+    """The last treatment date that is `months` months (of 30.4375 days) before today."""
+    return today - datetime.timedelta(days=math.ceil(months * 30.4375))
+
+
+def _time_points(people, today: datetime.date, threshold: int) -> list[TimePoint]:
+    # One pass over the rows: for each point, who could have reported by now, and how many
+    # of them said better or not better near it.
+    aggregates = {}
     for point in TIME_POINTS:
-        results = Counter(getattr(person, f"at_{point}")
-                          for person, months in zip(people, followable, strict=True)
-                          if months >= point)
-        eligible = sum(results.values())
-        better, not_better = results["better"], results["not_better"]
+        eligible = Q(treated_on__lte=_treated_by(today, point))
+        aggregates[f"eligible_{point}"] = Count("pk", filter=eligible)
+        for result in ("better", "not_better"):
+            aggregates[f"{result}_{point}"] = Count(
+                "pk", filter=eligible & Q(**{f"at_{point}": result})
+            )
+    counts = people.aggregate(**aggregates)
+    raw = {}
+    for point in TIME_POINTS:
+        better, not_better = counts[f"better_{point}"], counts[f"not_better_{point}"]
         raw[point] = {"better": better, "not_better": not_better,
-                      "stopped": eligible - better - not_better}
+                      "stopped": counts[f"eligible_{point}"] - better - not_better}
     rows = []
     for point in TIME_POINTS:
         # Each time point is its own line: the same people appear at every point, so sums
@@ -110,12 +123,14 @@ def _time_points(people: list, today: datetime.date, threshold: int) -> list[Tim
     return rows
 
 
-def _symptoms(people: list, threshold: int) -> dict[int, list[SymptomRow]]:
+def _symptoms(people, threshold: int) -> dict[int, list[SymptomRow]]:
     changes = [SymptomChange.BETTER, SymptomChange.SAME, SymptomChange.WORSE]
     result = {}
     for point in TIME_POINTS:
-        answers = ",".join(filter(None, (getattr(p, f"symptoms_{point}") for p in people)))
-        counts = Counter(answers.split(",") if answers else ())
+        counts = Counter()
+        for answers, n in _counts(people, f"symptoms_{point}").items():
+            for answer in filter(None, answers.split(",")):
+                counts[answer] += n
         rows = []
         for symptom in Symptom:
             # One line per symptom, as for time points: people answer several symptoms, so
@@ -140,42 +155,45 @@ def _curve(durations: list[float], observed: list[bool], threshold: int) -> Surv
     return SurvivalCurve(points=points, median=median)
 
 
-def _benefit_lasting(people: list, threshold: int) -> SurvivalCurve | None:
+def _benefit_lasting(people, threshold: int) -> SurvivalCurve | None:
     """Months from treatment until a person first reports no change or worse; people who
     never do are counted until their last report (censored). See people.py."""
-    followed = [(p.benefit_months, p.benefit_ended) for p in people
-                if p.benefit_months is not None]
-    return _curve([d for d, _ in followed], [e for _, e in followed], threshold)
+    followed = people.filter(benefit_months__isnull=False)
+    return _curve(*_durations(followed, "benefit_months", "benefit_ended"), threshold)
 
 
-def _relapse_free(people: list, threshold: int) -> SurvivalCurve | None:
+def _relapse_free(people, threshold: int) -> SurvivalCurve | None:
     """Months from treatment to the first follow-up that reports a relapse."""
-    followed = [(p.relapse_months, p.relapsed) for p in people if p.relapse_months is not None]
-    return _curve([d for d, _ in followed], [e for _, e in followed], threshold)
+    followed = people.filter(relapse_months__isnull=False)
+    return _curve(*_durations(followed, "relapse_months", "relapsed"), threshold)
 
 
-def _complications(people: list, threshold: int):
+def _durations(people, months: str, event: str) -> tuple[list[float], list[bool]]:
+    rows = list(people.values_list(months, event))
+    return [row[0] for row in rows], [bool(row[1]) for row in rows]
+
+
+def _complications(people, threshold: int):
     counts = Counter()
-    for person in people:
-        if person.complications:
-            counts.update(person.complications.split(","))
-        if person.treated_again:
-            counts["treated_again"] += 1
+    for (codes, treated_again), n in _counts(people, "complications", "treated_again").items():
+        for code in filter(None, codes.split(",")):
+            counts[code] += n
+        if treated_again:
+            counts["treated_again"] += n
     labels = {**dict(Complication.choices), "treated_again": _("Treated again")}
     keys = [c for c in Complication.values if c != Complication.NONE] + ["treated_again"]
     row = suppress_row({key: counts[key] for key in keys}, threshold)
     return {str(labels[key]): n for key, n in row.cells.items()}
 
 
-def _breakdowns(people: list, threshold: int) -> dict[str, list[GroupRow]]:
+def _breakdowns(people, threshold: int) -> dict[str, list[GroupRow]]:
     """Share better at each person's latest report, by group."""
     result = {}
-    judged = [person for person in people if person.latest]
+    judged = people.exclude(latest="")
     for attribute in GROUP_BY:
-        if attribute == "treatment_year":
-            counts = Counter((str(p.treated_on.year), p.latest) for p in judged)
-        else:
-            counts = Counter((getattr(p, attribute) or "unknown", p.latest) for p in judged)
+        counts = Counter()
+        for (value, latest), n in _counts(judged, attribute, "latest").items():
+            counts[(str(value) if value else "unknown", latest)] += n
         groups = sorted({value for value, _kind in counts})
         table = suppress({(g, k): counts[(g, k)] for g in groups for k in ("better",
                                                                              "not_better")},
@@ -208,12 +226,10 @@ def outcomes_summary(treatment, *, today: datetime.date | None = None,
                      threshold: int | None = None) -> OutcomesSummary:
     today = today or timezone.localdate()
     threshold = threshold or settings.SMALL_COUNT_THRESHOLD
-    people = list(CountedPerson.objects.filter(treatment=treatment).values_list(
-        *PERSON_FIELDS, named=True
-    ))
+    people = CountedPerson.objects.filter(treatment=treatment)
     return OutcomesSummary(
         threshold=threshold,
-        people=_shown(len(people), threshold),
+        people=_shown(people.count(), threshold),
         computed_at=timezone.now(),
         time_points=_time_points(people, today, threshold),
         symptoms=_symptoms(people, threshold),

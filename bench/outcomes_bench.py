@@ -1,0 +1,93 @@
+"""How fast the outcomes page and its downloads are at 100,000 stories / 300,000 follow-ups.
+
+    uv run python bench/outcomes_bench.py [--stories N] [--followups N] [--repeat K]
+
+Cold = the cache emptied before each request (what the first reader after an approval gets);
+warm = served from the cached summary. The baseline, measured in the same run, is the same
+summary computed the way it was before `CountedPerson`: by reading every story and follow-up.
+Requests go through Django's test client in this process: no network, no other host.
+"""
+
+import argparse
+import platform
+import statistics
+import time
+
+from _setup import database_label, django_setup
+from dataset import ensure_dataset
+
+
+def timed(action, repeat: int, before=None) -> float:
+    """Median seconds of `repeat` runs of action(), calling before() untimed ahead of each."""
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        started = time.perf_counter()
+        action()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def baseline_summary(treatment) -> None:
+    """The pre-CountedPerson computation: every report read and judged on each request."""
+    from outcomes.cohort import build_cohort
+    from outcomes.people import counted_person_row
+
+    for person in build_cohort(treatment):
+        counted_person_row(0, treatment.pk, person)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--followups", type=int, default=300_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    django_setup()
+    built = ensure_dataset(args.stories, args.followups)
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from outcomes import downloads
+    from outcomes.models import CountedPerson
+    from outcomes.selectors import outcomes_summary
+    from treatments.models import Treatment
+
+    treatment = Treatment.objects.get(slug="ccsvi-venoplasty")
+    client = Client(SERVER_NAME="127.0.0.1")
+    page = f"/outcomes/{treatment.slug}/"
+
+    def get(url: str):
+        def fetch():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        return fetch
+
+    print(f"Machine: {platform.machine()}, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.system()} {platform.release()}; "
+          f"database: {database_label()}")
+    print(f"Data set: {built['stories']:,} stories, {built['followups']:,} follow-ups, "
+          f"{CountedPerson.objects.filter(treatment=treatment).count():,} people counted")
+    repeat = args.repeat
+    baseline = timed(lambda: baseline_summary(treatment), max(1, repeat // 2))
+    summary = timed(lambda: outcomes_summary(treatment), repeat)
+    print(f"{'what':<44}{'seconds':>10}{'× baseline':>12}")
+    print(f"{'baseline: judge every report (old way)':<44}{baseline:>10.3f}{1:>12.2f}")
+    print(f"{'summary from counted rows':<44}{summary:>10.3f}{summary / baseline:>12.2f}")
+    rows = [("outcomes page", page)] + [
+        (f"download {table}.{fmt}", f"{page}data/{table}.{fmt}")
+        for table in downloads.TABLES for fmt in ("csv", "json")
+    ] + [(f"chart {name}", f"{page}{name}.svg") for name in ("better-over-time",
+                                                              "benefit-lasting")]
+    for label, url in rows:
+        cold = timed(get(url), repeat, before=cache.clear)
+        get(url)()
+        warm = timed(get(url), repeat)
+        print(f"{label + ' (cold)':<44}{cold:>10.3f}{cold / baseline:>12.2f}")
+        print(f"{label + ' (warm)':<44}{warm:>10.3f}{warm / baseline:>12.2f}")
+
+
+if __name__ == "__main__":
+    main()
