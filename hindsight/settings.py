@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_countries",
@@ -220,6 +221,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Hindsight <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the contact form's messages go; a link for money to support the site (empty: none).
+CONTACT_EMAIL = envstr("CONTACT_EMAIL", "") or SERVER_EMAIL
+SUPPORT_URL = envstr("SUPPORT_URL", "")
 
 # Counts of people below this are shown as "fewer than N" on public pages and in downloads.
 SMALL_COUNT_THRESHOLD = envint("SMALL_COUNT_THRESHOLD", 10)

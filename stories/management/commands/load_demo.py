@@ -15,6 +15,7 @@ from articles.content import ARTICLES, SERIES
 from articles.models import Article, Series
 from followups.models import FollowUp
 from outcomes.people import rebuild_counted_people
+from pages.services import site_pages_ensure
 from stories.demo.generator import demo_followups, demo_stories
 from stories.models import Story, StoryConsent
 from treatments.content import CCSVI_EVIDENCE_ITEMS, CCSVI_VENOPLASTY
@@ -37,6 +38,7 @@ MODERATOR_PERMISSIONS = [
     ("treatments", "evidenceitem", ["view", "add", "change", "delete"]),
     ("articles", "article", ["view", "add", "change"]),
     ("articles", "series", ["view", "add", "change"]),
+    ("pages", "sitepage", ["view", "change"]),
 ]
 BATCH = 2000
 
@@ -66,6 +68,7 @@ class Command(BaseCommand):
         )
         treatment.set_evidence_items(CCSVI_EVIDENCE_ITEMS)
         self._moderator()
+        site_pages_ensure()
         self._create_articles()
         self._create_stories(treatment, stories, seed)
         self._add_waiting_story(treatment, seed)
