@@ -31,14 +31,20 @@ class ModeratorSecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            request.path.startswith(reverse("admin:index"))
-            and user.is_authenticated
-            and user.is_staff
+        moderation = request.path.startswith(reverse("admin:index"))
+        # Research exports likewise, for researchers; their public data dictionary is not.
+        research = request.path.startswith(reverse("research:index")) and not (
+            request.path.startswith(reverse("research:dictionary"))
+        )
+        if (moderation or research) and user.is_authenticated and (
+            user.is_staff if moderation else user.has_perm("research.export_deidentified")
         ):
             if not is_mfa_enabled(user):
                 messages.info(request, _(
                     "Moderators need an authenticator app. Set it up here, then sign in "
+                    "again with your password and a code from the app."
+                ) if moderation else _(
+                    "Research exports need an authenticator app. Set it up here, then sign in "
                     "again with your password and a code from the app."
                 ))
                 return redirect("mfa_activate_totp")
@@ -46,6 +52,9 @@ class ModeratorSecondFactorMiddleware:
                 logout(request)
                 messages.info(request, _(
                     "Moderation needs your password and a code from your authenticator app."
+                ) if moderation else _(
+                    "Research exports need your password and a code from your authenticator "
+                    "app."
                 ))
                 login = reverse("account_login") + "?" + urlencode({"next": request.path})
                 return redirect(login)

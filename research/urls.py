@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from research import views
 
 app_name = "research"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export/", views.export, name="export"),
+    # Public: what an export holds, so anyone can see what researchers receive.
+    path("dictionary/", views.dictionary, name="dictionary"),
+    path("dictionary/data-dictionary.<str:fmt>", views.dictionary_download,
+         name="dictionary-download"),
+    path("dictionary/questionnaire.json", views.questionnaire_resource, name="questionnaire"),
+]

@@ -16,6 +16,8 @@ from articles.models import Article, Series
 from followups.models import FollowUp
 from outcomes.people import rebuild_counted_people
 from pages.services import site_pages_ensure
+from research.demo import load_demo_researcher
+from search.services import search_index_rebuild
 from stories.demo.generator import demo_followups, demo_stories
 from stories.models import Story, StoryConsent
 from treatments.content import CCSVI_EVIDENCE_ITEMS, CCSVI_VENOPLASTY
@@ -72,12 +74,16 @@ class Command(BaseCommand):
         self._create_articles()
         self._create_stories(treatment, stories, seed)
         self._add_waiting_story(treatment, seed)
-        # Stories were bulk-created without signals: build the outcomes rows for them now.
+        # Stories were bulk-created without signals: build the outcomes rows and the search
+        # index for them now.
         rebuild_counted_people()
+        search_index_rebuild()
+        researcher = load_demo_researcher()
         self.stdout.write(self.style.SUCCESS(
             f"Demo content ready: {Story.objects.filter(is_demo=True).count()} invented stories."
         ))
         self._print_moderator()
+        self.stdout.write(researcher)
 
     def _create_stories(self, treatment: Treatment, count: int, seed: int) -> None:
         generated = demo_stories(treatment, count, seed=seed + Story.objects.count())

@@ -1,0 +1,88 @@
+"""What the research export reads: the people the outcomes page counts, read afresh each time,
+so a person who withdraws, stops consenting or erases their data is gone from the next export."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Hashable
+
+from django.utils.crypto import salted_hmac
+
+from followups.models import FollowUp
+from outcomes.cohort import counted_stories
+from research.deidentify import FOLLOW_UP, MAX_SHIFT_DAYS, STORY, Episode, Report
+from treatments.models import Treatment
+
+_STORY_FIELDS = (
+    "id", "author_id", "email", "treated_year", "treated_month", "submitted_at", "age_band",
+    "sex", "country", "ms_type", "procedure_kind", "veins", "result", "symptoms",
+    "change_onset", "complications", "treated_again",
+)
+_FOLLOWUP_FIELDS = (
+    "story_id", "reported_on", "result", "symptoms", "relapses_since_last",
+    "new_complications", "restenosis", "repeat_procedure", "started_dmt",
+)
+
+
+def _treated_on(year, month) -> datetime.date | None:
+    """The treatment date as outcomes/cohort.py takes it: the 1st of the month, or 2 July when
+    only the year is known."""
+    if not isinstance(year, int) or not 1900 <= year <= 2200:
+        return None
+    if isinstance(month, int) and 1 <= month <= 12:
+        return datetime.date(year, month, 1)
+    return datetime.date(year, 7, 2)
+
+
+def date_shift_days(person: Hashable) -> int:
+    """A person's date offset, in days: unpredictable without the site's secret key, and the
+    same in every export, so downloading again and again cannot average it away."""
+    digest = salted_hmac("research.date-shift", repr(person)).digest()
+    return int.from_bytes(digest[:8], "big") % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS
+
+
+def research_episodes(treatment: Treatment) -> list[Episode]:
+    """Every counted story of this treatment with its approved follow-ups. Two queries.
+
+    People are told apart by their account, or by their address for stories not linked to
+    one; the address is only compared here and never leaves this function."""
+    stories = counted_stories(treatment)
+    rows = [dict(zip(_STORY_FIELDS, values, strict=True))
+            for values in stories.values_list(*_STORY_FIELDS).iterator(chunk_size=5000)]
+    account_of_address = {
+        row["email"].lower(): row["author_id"] for row in rows if row["author_id"]
+    }
+    followups: dict[int, list[Report]] = defaultdict(list)
+    for values in FollowUp.objects.filter(
+        story__in=stories, status=FollowUp.Status.APPROVED
+    ).values_list(*_FOLLOWUP_FIELDS).iterator(chunk_size=5000):
+        f = dict(zip(_FOLLOWUP_FIELDS, values, strict=True))
+        followups[f["story_id"]].append(Report(
+            kind=FOLLOW_UP, on=f["reported_on"], result=f["result"],
+            symptoms=f["symptoms"] or {}, complications=f["new_complications"] or (),
+            relapses_since_last=f["relapses_since_last"], restenosis=f["restenosis"],
+            repeat_procedure=f["repeat_procedure"], started_dmt=f["started_dmt"],
+        ))
+    episodes = []
+    for row in rows:
+        treated_on = _treated_on(row["treated_year"], row["treated_month"])
+        if treated_on is None:
+            continue
+        account = row["author_id"] or account_of_address.get(row["email"].lower())
+        person = ("account", account) if account else ("address", row["email"].lower())
+        story = Report(
+            kind=STORY, on=row["submitted_at"].date(), result=row["result"],
+            symptoms=row["symptoms"] or {}, change_onset=row["change_onset"],
+            complications=row["complications"] or (), treated_again=row["treated_again"],
+        )
+        episodes.append(Episode(
+            person=person, treated_on=treated_on, month_known=treated_on.day == 1,
+            age_band=row["age_band"], sex=row["sex"], country=str(row["country"] or ""),
+            ms_type=row["ms_type"], procedure_kind=row["procedure_kind"],
+            veins=row["veins"] or (), reports=(story, *followups[row["id"]]),
+        ))
+    return episodes
+
+
+def stories_counted(treatment: Treatment) -> int:
+    """How many stories could go into an export of this treatment now."""
+    return counted_stories(treatment).count()
