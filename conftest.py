@@ -18,6 +18,12 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _erasure_journal(settings, tmp_path_factory):
+    """Erasures made by tests never reach the site's own journal (var/erasures.jsonl)."""
+    settings.ERASURE_JOURNAL = tmp_path_factory.getbasetemp() / "erasures.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
@@ -40,3 +46,22 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def context(context):
+    """Every browser test also fails if the page broke its Content-Security-Policy: Chromium
+    reports each refused script, style or frame on the console."""
+    refused = []
+
+    from hindsight.axe import axe_is_running
+
+    def listen(message) -> None:
+        if "Content Security Policy" in message.text and not axe_is_running():
+            where = message.location.get("url") or (message.page.url if message.page else "")
+            line = message.location.get("lineNumber")
+            refused.append(f"{where}:{line}: {message.text}")
+
+    context.on("console", listen)
+    yield context
+    assert not refused, "Content-Security-Policy violations:\n" + "\n".join(refused)
