@@ -43,6 +43,8 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--followups", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--fhir-people", type=int, default=2000,
+                        help="FHIR is timed on this many people (0: everyone) and projected.")
     args = parser.parse_args()
     django_setup()
     built = ensure_dataset(args.stories, args.followups)
@@ -87,6 +89,40 @@ def main() -> None:
         warm = timed(get(url), repeat)
         print(f"{label + ' (cold)':<44}{cold:>10.3f}{cold / baseline:>12.2f}")
         print(f"{label + ' (warm)':<44}{warm:>10.3f}{warm / baseline:>12.2f}")
+    research_exports(treatment, repeat, args.fhir_people, baseline)
+
+
+def research_exports(treatment, repeat: int, fhir_people: int, baseline: float) -> None:
+    """Each research export as a researcher gets it (de-identified afresh every time, so cold
+    and warm differ only by the database's own cache). FHIR validates every resource, which
+    is slow: it is timed on a sample and projected to everyone."""
+    from django.contrib.auth import get_user_model
+
+    from research import formats
+    from research.deidentify import deidentify
+    from research.models import ExportLog
+    from research.selectors import date_shift_days, research_episodes
+    from research.services import research_export
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-researcher")
+    for fmt in (ExportLog.Format.CSV, ExportLog.Format.JSON):
+        def export(fmt=fmt):
+            research_export(user=user, treatment=treatment, fmt=fmt)
+        cold = timed(export, 1)
+        warm = timed(export, max(1, repeat // 2))
+        for label, seconds in (("cold", cold), ("warm", warm)):
+            print(f"{f'research export {fmt} ({label})':<44}{seconds:>10.3f}"
+                  f"{seconds / baseline:>12.2f}")
+    episodes = research_episodes(treatment)
+    sample = episodes if fhir_people <= 0 else episodes[:fhir_people]
+    result = deidentify(sample, shift_days=date_shift_days)
+    seconds = timed(lambda: formats.export_fhir(result), 1)
+    everyone = deidentify(episodes, shift_days=date_shift_days)
+    projected = seconds * len(everyone.rows) / max(1, len(result.rows))
+    print(f"{f'research export FHIR ({len(result.rows):,} reports)':<44}{seconds:>10.3f}"
+          f"{seconds / baseline:>12.2f}")
+    print(f"{f'  projected to all {len(everyone.rows):,} reports':<44}{projected:>10.1f}"
+          f"{projected / baseline:>12.2f}")
 
 
 if __name__ == "__main__":
