@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from articles.content import ARTICLES, SERIES
 from articles.models import Article, Series
+from directory.demo import directory_demo_load
 from followups.models import FollowUp
 from outcomes.people import rebuild_counted_people
 from pages.services import site_pages_ensure
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         )
         treatment.set_evidence_items(CCSVI_EVIDENCE_ITEMS)
         self._moderator()
+        directory_demo_load()
         site_pages_ensure()
         self._create_articles()
         self._create_stories(treatment, stories, seed)
