@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import ErasureRecord, email_fingerprint
 from accounts.tasks import send_prepared_email
+from backups.journal import erasure_journal_append
 from followups.models import FollowUp
 from moderation.models import ModerationDecision
 from outcomes.views import forget_summary
@@ -130,23 +131,46 @@ def _forget_sessions(user: AbstractBaseUser, addresses: set[str]) -> None:
             session.delete()
 
 
+def _erasure_record(
+    *, kind: str, email: str, story_ids: list[int], comments_kept: bool = False
+) -> ErasureRecord:
+    """Note the erasure in the database and, once it is committed, in the erasure journal
+    outside it, so a restore from an older backup can apply it again."""
+    record = ErasureRecord(
+        kind=kind, email_hash=email_fingerprint(email), story_ids=sorted(story_ids),
+        stories_erased=len(story_ids), account_erased=kind == ErasureRecord.Kind.PERSON,
+        comments_kept=comments_kept,
+    )
+    record.full_clean()
+    record.save()
+    entry = record.journal_entry()
+    transaction.on_commit(lambda: erasure_journal_append(entry))
+    return record
+
+
 @transaction.atomic
-def story_erase(*, story: Story) -> None:
-    """Delete one story with its follow-ups and consents, and every copy of its text."""
+def story_erase(*, story: Story, record: bool = True) -> None:
+    """Delete one story with its follow-ups and consents, and every copy of its text.
+    `record=False` only when applying again an erasure that is already recorded (a restore)."""
     _forget_stories([story.pk])
     treatment_id = story.treatment_id
     transaction.on_commit(lambda: forget_summary(treatment_id))
-    email = story.email
+    email, story_id = story.email, story.pk
     story.delete()  # follow-ups and consent records go with it
     _forget_queued_email({email})
-    ErasureRecord.objects.create(email_hash=email_fingerprint(email), stories_erased=1)
+    if record:
+        _erasure_record(kind=ErasureRecord.Kind.STORY, email=email, story_ids=[story_id])
 
 
 @transaction.atomic
-def person_erase(*, user: AbstractBaseUser, keep_comments_anonymously: bool = False) -> int:
+def person_erase(
+    *, user: AbstractBaseUser, keep_comments_anonymously: bool = False, record: bool = True
+) -> int:
     """Erase everything the site holds about a person: every story shared from their
     addresses (confirmed or not), the follow-ups, their comments (or, if they choose, the words
-    of their comments with no name or email left), their account and queued email."""
+    of their comments with no name or email left), their account and queued email.
+    `record=False` only when applying again an erasure that is already recorded (a restore)."""
+    from directory.services import suggestions_forget_addresses
     from discussion.services import commenter_erase
 
     addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
@@ -160,13 +184,13 @@ def person_erase(*, user: AbstractBaseUser, keep_comments_anonymously: bool = Fa
     stories.delete()
     for address in addresses:
         commenter_erase(email=address, keep_words_anonymously=keep_comments_anonymously)
+    suggestions_forget_addresses(addresses)
     _forget_queued_email(addresses)
     _forget_sessions(user, addresses)
-    for address in addresses:
-        ErasureRecord.objects.create(
-            email_hash=email_fingerprint(address), stories_erased=len(story_ids),
-            account_erased=True,
-        )
+    if record:
+        for address in {address.strip().lower() for address in addresses}:
+            _erasure_record(kind=ErasureRecord.Kind.PERSON, email=address, story_ids=story_ids,
+                            comments_kept=keep_comments_anonymously)
     user.delete()
     return len(story_ids)
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "directory",
     "search",
     "research",
+    "backups",
     "pages",
 ]
 
@@ -142,6 +143,12 @@ def _databases() -> dict:
 
 
 DATABASES = _databases()
+
+# Copies made by `manage.py backup`, and the erasure journal: a file outside the database from
+# which a restore applies again every erasure made since the backup. Keep both off its disk.
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
+ERASURE_JOURNAL = Path(envstr("ERASURE_JOURNAL", str(VAR_DIR / "erasures.jsonl")))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
