@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import ErasureRecord, email_fingerprint
 from accounts.services import author_for_email
+from directory.models import EntrySuggestion
 from followups.models import Baseline, FollowUp
 from hindsight.testing import (
     admin_form_data,
@@ -184,6 +185,8 @@ def test_erasing_a_person_leaves_nothing_that_names_them_or_holds_their_words(
     assert client.post("/accounts/login/code/", {"email": EMAIL}).status_code == 302
     assert DBTaskResult.objects.filter(args_kwargs__icontains=EMAIL).exists()  # queued, unsent
     client.force_login(person["user"])
+    EntrySuggestion.objects.create(kind=EntrySuggestion.Kind.NEW, name="A clinic",
+                                   email=EMAIL.upper())  # waiting, so it still holds the address
     before = full_dump()
     # The scan sees each of them while they exist (the first body was edited away).
     assert set(leaks(before)) == set(PERSONAL) - {APPROVED_BODY}
