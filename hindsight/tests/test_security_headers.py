@@ -58,9 +58,9 @@ def _assert_hardened(response, url: str) -> None:
     assert response["X-Frame-Options"] == "DENY", url
 
 
-@pytest.mark.parametrize("page", PUBLIC_PAGES)
-def test_anonymous_content_is_hardened_cacheable_and_sets_no_cookie(client, content, page):
-    url = page.format(**content)
+@pytest.mark.parametrize("address", PUBLIC_PAGES)
+def test_anonymous_content_is_hardened_cacheable_and_sets_no_cookie(client, content, address):
+    url = address.format(**content)
 
     response = client.get(url)
 
