@@ -6,9 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from accounts.tasks import send_prepared_email
+from audit.signin import AuditedSignInAdapterMixin
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(AuditedSignInAdapterMixin, DefaultAccountAdapter):
     """Accounts are made when someone confirms the email of a story, never by a sign-up form,
     and sign-in emails leave the request through the task queue like every other email."""
 

@@ -10,13 +10,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+import audit
 from accounts import services as account_services
 from accounts.access import author_login_required, own_story_or_404
 from discussion.services import comment_delete as delete_comment
+from hindsight.lib.ratelimit import allow, client_address
 from hindsight.lib.spreadsheet import csv_text
 from stories import services as story_services
 from stories.forms import StoryEditForm
 from stories.models import Story, StoryConsent, StoryRevision
+
+# Edits go to moderators: a person saves a few an hour, a script hundreds.
+EDITS_PER_WINDOW = 20
+WINDOW_SECONDS = 3600
 
 
 @author_login_required
@@ -150,6 +156,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     else:
         raise Http404
+    audit.record("export.personal", request=request, details={"format": fmt})
     response["Content-Disposition"] = f'attachment; filename="hindsight-my-data.{fmt}"'
     return response
 
@@ -165,6 +172,13 @@ def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
             setattr(edited, name, Story._meta.get_field(name).to_python(value))
     form = StoryEditForm(request.POST or None, instance=edited)
     if request.method == "POST" and form.is_valid():
+        if not allow("story-edit", client_address(request), limit=EDITS_PER_WINDOW,
+                     window_seconds=WINDOW_SECONDS):
+            form.add_error(None, _("Many changes have been saved from this connection in the "
+                                   "last hour. Please wait an hour, then press “Save my changes” "
+                                   "again: what you wrote is still here."))
+            return render(request, "accounts/story_edit.html",
+                          {"form": form, "story": story, "pending": pending}, status=429)
         revision = story_services.story_author_edit(story=story, edited=form.save(commit=False))
         if revision is None:
             messages.success(request, _("Your changes are saved."))

@@ -10,7 +10,24 @@ from accounts.access import author_login_required, own_story_or_404
 from followups import reminders, services
 from followups.forms import BaselineForm, FollowUpForm
 from followups.models import Baseline, FollowUp
+from hindsight.lib.ratelimit import allow, client_address
 from stories.choices import ProcedureStatus
+
+# Someone adds a follow-up or a baseline now and then; a script sends them by the hundred.
+SENDS_PER_WINDOW = 10
+WINDOW_SECONDS = 3600
+
+
+def _too_many(request: HttpRequest, form) -> bool:
+    """Count one valid send from this connection. Past the limit, put the message on the form
+    (shown again with everything typed) and return True: the caller answers 429."""
+    if allow("followup-send", client_address(request), limit=SENDS_PER_WINDOW,
+             window_seconds=WINDOW_SECONDS):
+        return False
+    form.add_error(None, _("Several forms have been sent from this connection in the last hour. "
+                           "Please wait an hour, then send this form again: what you wrote is "
+                           "still here."))
+    return True
 
 
 @author_login_required
@@ -19,6 +36,9 @@ def followup_add(request: HttpRequest, story_id: int) -> HttpResponse:
     story = own_story_or_404(request, story_id)
     form = FollowUpForm(request.POST or None, story=story)
     if request.method == "POST" and form.is_valid():
+        if _too_many(request, form):
+            return render(request, "followups/add.html", {"form": form, "story": story},
+                          status=429)
         followup = services.followup_submit(followup=form.save(commit=False))
         return redirect("accounts:followup-sent", story_id=story.pk, followup_id=followup.pk)
     return render(request, "followups/add.html", {"form": form, "story": story})
@@ -40,6 +60,9 @@ def followup_from_reminder(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "followups/link_invalid.html", status=400)
     form = FollowUpForm(request.POST or None, story=story)
     if request.method == "POST" and form.is_valid():
+        if _too_many(request, form):
+            return render(request, "followups/add.html",
+                          {"form": form, "story": story, "token": token}, status=429)
         followup = services.followup_submit(followup=form.save(commit=False))
         return redirect("reminders:sent", token=token, followup_id=followup.pk)
     return render(request, "followups/add.html", {"form": form, "story": story, "token": token})
@@ -87,6 +110,9 @@ def baseline_record(request: HttpRequest, story_id: int) -> HttpResponse:
     )
     form = BaselineForm(request.POST or None, instance=baseline)
     if request.method == "POST" and form.is_valid():
+        if _too_many(request, form):
+            return render(request, "followups/baseline.html", {"form": form, "story": story},
+                          status=429)
         baseline = form.save(commit=False)
         baseline.recorded_on = timezone.localdate()
         baseline.full_clean()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "directory",
     "search",
     "research",
+    "audit",
     "backups",
     "pages",
 ]
@@ -185,6 +186,21 @@ ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# allauth's limits, explicit (a limit refused here answers 429 with templates/429.html, or a
+# form error). "login_failed" is the lock-out: after 5 wrong passwords for one address (or 5
+# wrong authenticator codes for one account) within 15 minutes, even the right ones are refused
+# until the window passes; 10 failures a minute from one connection lock it out the same way.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/15m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "signup": "20/m/ip",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = envstr("SITE_NAME", "Hindsight")
 
@@ -280,10 +296,24 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
+# Audit events (audit.AuditEvent) are also written one JSON object a line to the logger
+# "hindsight.audit": to AUDIT_LOG_FILE when set (reopened if rotated), else to the console.
+AUDIT_LOG_FILE = envstr("AUDIT_LOG_FILE", "")
+_AUDIT_HANDLER = (
+    {"class": "logging.handlers.WatchedFileHandler", "filename": AUDIT_LOG_FILE}
+    if AUDIT_LOG_FILE else {"class": "logging.StreamHandler"}
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"audit": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "audit": {**_AUDIT_HANDLER, "formatter": "audit"},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "hindsight.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
+    },
 }

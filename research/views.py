@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hindsight.lib.http import public_page
+from hindsight.lib.ratelimit import allow, too_many
 from hindsight.lib.spreadsheet import csv_text
 from research import formats
 from research.access import researcher_required
@@ -16,6 +17,10 @@ from research.models import ExportLog
 from research.selectors import stories_counted
 from research.services import research_export
 from treatments.models import Treatment
+
+# Each export reads the whole cohort afresh; a researcher needs a few an hour, not hundreds.
+EXPORTS_PER_WINDOW = 20
+WINDOW_SECONDS = 3600
 
 
 def _index(request: HttpRequest, form: ExportForm, *, status: int = 200) -> HttpResponse:
@@ -41,6 +46,9 @@ def export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
         return _index(request, form, status=400)
+    if not allow("research-export", str(request.user.pk), limit=EXPORTS_PER_WINDOW,
+                 window_seconds=WINDOW_SECONDS):
+        return too_many(request, wait_seconds=WINDOW_SECONDS)
     file = research_export(user=request.user, treatment=form.cleaned_data["treatment"],
                            fmt=form.cleaned_data["format"])
     response = HttpResponse(file.content, content_type=file.content_type)

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hindsight.lib.http import public_page
+from hindsight.lib.ratelimit import allow, client_address, too_many
 from search.backends import search
 from search.forms import SearchForm
 from search.query import MAX_QUERY_LENGTH, MAX_TERMS, parse_query
@@ -11,6 +12,9 @@ from search.text import highlight, snippet
 from treatments.models import Treatment
 
 RESULTS_PER_PAGE = 20
+# A reader searches a few times a minute; a scraper pages through everything.
+SEARCHES_PER_WINDOW = 60
+WINDOW_SECONDS = 300
 
 
 def _engine_filters(filters: dict[str, str]) -> dict:
@@ -37,6 +41,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     }
     query_text = form.query_text()
     if query_text:
+        if not allow("search", client_address(request), limit=SEARCHES_PER_WINDOW,
+                     window_seconds=WINDOW_SECONDS):
+            return too_many(request, wait_seconds=WINDOW_SECONDS)
         query = parse_query(query_text)
         context.update(query_text=query_text, query=query)
         if query:

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_countries import countries
 
@@ -11,12 +12,17 @@ from discussion.services import discussion_is_closed
 from followups.models import FollowUp
 from hindsight.lib.http import public_page
 from hindsight.lib.links import link_snippet
+from hindsight.lib.ratelimit import allow, client_address, too_many
 from stories import services
 from stories.forms import StoryFilterForm, StoryForm
 from stories.models import Story
 from treatments.models import Treatment
 
 STORIES_PER_PAGE = 20
+# A person shares one story, a household a few; a script shares hundreds.
+SHARES_PER_WINDOW = 10
+CONFIRMS_PER_WINDOW = 20
+WINDOW_SECONDS = 3600
 
 
 def _countries_with_stories() -> list[tuple[str, str]]:
@@ -83,6 +89,13 @@ def story_share(request: HttpRequest) -> HttpResponse:
         initial["treatment"] = chosen
     form = StoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        if not allow("story-share", client_address(request), limit=SHARES_PER_WINDOW,
+                     window_seconds=WINDOW_SECONDS):
+            form.add_error(None, _(
+                "Several stories have been sent from this connection in the last hour. Please "
+                "wait an hour, then press “Send my story” again: what you wrote is still here."
+            ))
+            return render(request, "stories/share.html", {"form": form}, status=429)
         services.story_submit(story=form.save(commit=False))
         return redirect("stories:share-sent")
     return render(request, "stories/share.html", {"form": form}, status=200)
@@ -98,6 +111,9 @@ def story_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if story is None:
         return render(request, "stories/confirm_invalid.html", status=400)
     if request.method == "POST":
+        if not allow("story-confirm", client_address(request), limit=CONFIRMS_PER_WINDOW,
+                     window_seconds=WINDOW_SECONDS):
+            return too_many(request, wait_seconds=WINDOW_SECONDS)
         story = services.story_confirm_email(story=story)
         return render(request, "stories/confirm_done.html", {"story": story})
     return render(request, "stories/confirm.html", {"story": story, "token": token})

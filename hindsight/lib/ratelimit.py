@@ -2,8 +2,11 @@
 cache is shared (the database cache or Redis)."""
 
 import hashlib
+import math
 
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def allow(scope: str, identity: str, *, limit: int, window_seconds: int) -> bool:
@@ -22,3 +25,12 @@ def allow(scope: str, identity: str, *, limit: int, window_seconds: int) -> bool
 
 def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def too_many(request: HttpRequest, *, wait_seconds: int) -> HttpResponse:
+    """The 429 page (templates/429.html, also allauth's): what happened and how long to wait.
+    Forms with typed text should rather show it again with a message, so nothing is lost."""
+    response = render(request, "429.html", {"wait_minutes": math.ceil(wait_seconds / 60)},
+                      status=429)
+    response["Retry-After"] = str(wait_seconds)
+    return response

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from hindsight.hostile import Baseline, Page, load_corpora
 from hindsight.testing import make_story, make_treatment
+from search import views
 from search.query import clean_query_text
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,8 @@ def _problems(label: str, response, baseline: Baseline, query: str) -> list[str]
 
 
 @pytest.mark.parametrize("chunk", CHUNKS, ids=lambda c: f"{c[0][0]}{c[0][1]}-{c[-1][1]}")
-def test_hostile_strings_as_queries_filters_and_found_content(client, chunk):
+def test_hostile_strings_as_queries_filters_and_found_content(client, chunk, monkeypatch):
+    monkeypatch.setattr(views, "SEARCHES_PER_WINDOW", 100_000)
     treatment = make_treatment()
     baseline = _baseline(client, treatment)
     problems: list[str] = []

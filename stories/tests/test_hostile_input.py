@@ -313,8 +313,9 @@ def _story_baselines(site: Site) -> tuple[Baseline, Baseline, Baseline]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("chunk", CHUNKS, ids=[_chunk_id(c) for c in CHUNKS])
 def test_each_string_in_each_text_field_is_kept_exactly_or_refused_with_a_message(
-    client, treatment, moderator, chunk
+    client, treatment, moderator, chunk, monkeypatch
 ):
+    monkeypatch.setattr(story_views, "SHARES_PER_WINDOW", 100_000)
     site = Site(client, treatment, moderator)
     detail_baseline, list_baseline, share_errors_baseline = _story_baselines(site)
 
