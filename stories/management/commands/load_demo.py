@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from articles.content import ARTICLES, SERIES
 from articles.models import Article, Series
+from audit.demo import load_demo_auditors
 from directory.demo import directory_demo_load
 from followups.models import FollowUp
 from outcomes.people import rebuild_counted_people
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         )
         treatment.set_evidence_items(CCSVI_EVIDENCE_ITEMS)
         self._moderator()
+        auditors = load_demo_auditors()
         directory_demo_load()
         site_pages_ensure()
         self._create_articles()
@@ -86,6 +88,7 @@ class Command(BaseCommand):
         ))
         self._print_moderator()
         self.stdout.write(researcher)
+        self.stdout.write(auditors)
 
     def _create_stories(self, treatment: Treatment, count: int, seed: int) -> None:
         generated = demo_stories(treatment, count, seed=seed + Story.objects.count())
