@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test test-sqlite test-postgres venv lint demo-code reminders bench clean
+.PHONY: run test test-sqlite test-postgres venv lint demo-code reminders bench stress clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -57,6 +57,13 @@ reminders: venv
 # Benchmarks on a generated site (100,000 stories); figures printed, never asserted.
 bench: venv
 	$(UV) run --frozen python bench/outcomes_bench.py
+
+# The stress suite, not part of `make test` (stress/README.md): every bad-input string through
+# every form and query of a running gunicorn, SIGKILLs while people submit, and a fixed-rate
+# load with a 10x burst, on a throwaway SQLite site, then the faults again on a throwaway
+# PostgreSQL. Traffic only to 127.0.0.1; about 8 minutes; fails if a must-be-0 figure is not 0.
+stress: venv
+	env -u DATABASE_URL $(UV) run --frozen python -m stress $(STRESS_ARGS)
 
 lint: venv
 	$(UV) run --frozen ruff check .
