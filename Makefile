@@ -25,6 +25,7 @@ run: export EMAIL_FILE_PATH ?= $(CURDIR)/var/mail
 run: venv
 	@mkdir -p var/mail
 	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) createcachetable
 	$(MANAGE) load_demo --if-empty
 	@echo "Emails (confirmation links and decisions) are written to $$EMAIL_FILE_PATH/"
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops the site and the worker)"
@@ -37,6 +38,7 @@ run: venv
 test: venv
 	$(UV) run --frozen ruff check .
 	bash scripts/ensure-chromium
+	bash scripts/ensure-nginx
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -54,9 +56,14 @@ demo-code: venv
 reminders: venv
 	$(MANAGE) send_reminders
 
-# Benchmarks on a generated site (100,000 stories); figures printed, never asserted.
+# Benchmarks on a generated site (100,000 stories, 300,000 follow-ups, built once in var/bench/):
+# the outcomes page and downloads; readers through the shipped nginx front cache and straight
+# from gunicorn; story submissions on SQLite and PostgreSQL. Figures are printed, never asserted
+# (the web part also goes into bench/RESULTS.md); traffic stays on 127.0.0.1.
 bench: venv
-	$(UV) run --frozen python bench/outcomes_bench.py
+	bash scripts/ensure-nginx
+	$(UV) run --frozen python bench/outcomes_bench.py --repeat 2 --fhir-people 500
+	$(UV) run --frozen python bench/web_bench.py --results bench/RESULTS.md
 
 # The stress suite, not part of `make test` (stress/README.md): every bad-input string through
 # every form and query of a running gunicorn, SIGKILLs while people submit, and a fixed-rate

@@ -5,6 +5,7 @@ SECRET_KEY and explicit ALLOWED_HOSTS. Everything else defaults to what is safe 
 (DEBUG off) and convenient on one machine (SQLite beside the code).
 """
 
+import re
 import secrets
 from pathlib import Path
 
@@ -152,12 +153,34 @@ ERASURE_JOURNAL = Path(envstr("ERASURE_JOURNAL", str(VAR_DIR / "erasures.jsonl")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "hindsight",
-    }
-}
+
+def _caches() -> dict:
+    """CACHE_URL: empty → this process's memory (one server: `make run`, tests); `db://` → a
+    table in the database (`manage.py createcachetable`); `redis://…` → Redis. Rate limits and
+    the outcomes summary are shared by several app servers only with the last two."""
+    url = envsecret("CACHE_URL").strip()
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                            "LOCATION": "hindsight"}}
+    scheme, separator, rest = url.partition("://")
+    table = rest.strip("/") or "hindsight_cache"
+    if scheme == "db" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", table):
+        # Django's default of 300 entries would soon push rate-limit counts out.
+        return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                            "LOCATION": table, "OPTIONS": {"MAX_ENTRIES": 100_000}}}
+    if scheme in ("redis", "rediss", "unix") and rest:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                            "LOCATION": url}}
+    # Only the scheme is shown: the rest of the URL may hold a password.
+    shown = f" (starting {scheme}://)" if separator and scheme.isalnum() else ""
+    raise ImproperlyConfigured(
+        f"CACHE_URL{shown} is not understood. Leave it empty (the memory of one process), or "
+        "use db:// or db://table_name (a table in the database, made by `manage.py "
+        "createcachetable`) or redis://host:6379/0 (Redis; rediss:// and unix:// work too)."
+    )
+
+
+CACHES = _caches()
 
 TASKS = {
     "default": {

@@ -70,6 +70,17 @@ def test_anonymous_content_is_hardened_cacheable_and_sets_no_cookie(client, cont
     assert not response.cookies, url
 
 
+def test_the_public_max_age_is_public_cache_seconds_which_bounds_the_front_cache(
+        client, content, settings):
+    # deploy/nginx.conf keeps a page exactly this long, so a moderation decision shows
+    # everywhere within PUBLIC_CACHE_SECONDS.
+    settings.PUBLIC_CACHE_SECONDS = 17
+
+    response = client.get(f"/stories/{content['story']}/")
+
+    assert response["Cache-Control"] == "public, max-age=17"
+
+
 def test_a_chart_may_style_itself_but_runs_nothing_and_cannot_be_framed(client, content):
     response = client.get(f"/outcomes/{content['treatment']}/better-over-time.svg")
 
