@@ -1,30 +1,18 @@
-import unicodedata
-
 from django import forms
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# One line: a line break in an email header would start a new header.
+from directory.validators import validate_one_line
 from stories.validators import validate_not_blank
 
 SHOWN_SALT = "pages.contact-shown"
-# Unicode's line and paragraph separators end a line in some mail programs, like CR and LF.
-_LINE_BREAKS = {"\u2028", "\u2029", "\u0085"}
 
 
 def shown_at_token() -> str:
     """When the form was shown, signed: a message sent a second later was not typed by hand."""
     return signing.dumps(timezone.now().timestamp(), salt=SHOWN_SALT)
-
-
-def validate_one_line(value: str) -> None:
-    """Refuse control characters (a line break in an email header starts a new header)."""
-    if any(unicodedata.category(char) == "Cc" or char in _LINE_BREAKS for char in value):
-        raise ValidationError(
-            _("Use one line, without line breaks, tabs or invisible control characters."),
-            code="control_characters",
-        )
 
 
 class ContactForm(forms.Form):
