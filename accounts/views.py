@@ -14,7 +14,7 @@ import audit
 from accounts import services as account_services
 from accounts.access import author_login_required, own_story_or_404
 from discussion.services import comment_delete as delete_comment
-from hindsight.lib.ratelimit import allow, client_address
+from hindsight.lib.ratelimit import allow, client_address, limit_posts
 from hindsight.lib.spreadsheet import csv_text
 from stories import services as story_services
 from stories.forms import StoryEditForm
@@ -23,6 +23,9 @@ from stories.models import Story, StoryConsent, StoryRevision
 # Edits go to moderators: a person saves a few an hour, a script hundreds.
 EDITS_PER_WINDOW = 20
 WINDOW_SECONDS = 3600
+# One-click forms: nothing typed to lose, but a script pressing them by the hundred is refused.
+ONE_CLICK_PER_WINDOW = 30
+ONE_CLICK_WINDOW_SECONDS = 600
 
 
 @author_login_required
@@ -38,6 +41,7 @@ def my_stories(request: HttpRequest) -> HttpResponse:
 
 @author_login_required
 @require_POST
+@limit_posts("my-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A signed-in person deletes one of their own comments, at any time."""
     comment = get_object_or_404(account_services.person_comments(request.user), pk=comment_id)
@@ -69,6 +73,7 @@ def story_manage(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @author_login_required
 @require_POST
+@limit_posts("my-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def story_withdraw(request: HttpRequest, story_id: int) -> HttpResponse:
     story = story_services.story_withdraw(story=own_story_or_404(request, story_id))
     messages.success(request, _("“%s” is no longer shown to anyone.") % story.title)
@@ -77,6 +82,7 @@ def story_withdraw(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @author_login_required
 @require_POST
+@limit_posts("my-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def story_resubmit(request: HttpRequest, story_id: int) -> HttpResponse:
     story = story_services.story_resubmit(story=own_story_or_404(request, story_id))
     messages.success(request, _("“%s” has gone back to a moderator.") % story.title)
@@ -85,6 +91,7 @@ def story_resubmit(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @author_login_required
 @require_POST
+@limit_posts("my-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def story_consent(request: HttpRequest, story_id: int) -> HttpResponse:
     story = own_story_or_404(request, story_id)
     purpose = request.POST.get("purpose", "")
@@ -99,6 +106,7 @@ def story_consent(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @author_login_required
 @require_POST
+@limit_posts("my-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def story_reminders(request: HttpRequest, story_id: int) -> HttpResponse:
     story = own_story_or_404(request, story_id)
     story.reminders_enabled = request.POST.get("enabled") == "yes"
@@ -112,6 +120,7 @@ def story_reminders(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @author_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("my-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def story_erase(request: HttpRequest, story_id: int) -> HttpResponse:
     story = own_story_or_404(request, story_id)
     if request.method == "POST":
@@ -124,6 +133,7 @@ def story_erase(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @author_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("my-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def erase_me(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("confirm") != "erase":

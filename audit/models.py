@@ -21,6 +21,8 @@ class Action(models.TextChoices):
     EXPORT_PERSONAL = "export.personal", _("Personal data export downloaded")
     ERASURE_STORY = "erasure.story", _("Story erased")
     ERASURE_PERSON = "erasure.person", _("Person erased")
+    REFUSED_FORBIDDEN = "refused.forbidden", _("Request refused: not allowed (403)")
+    REFUSED_RATE_LIMITED = "refused.rate_limited", _("Request refused: too many (429)")
 
 
 class AppendOnlyError(Exception):

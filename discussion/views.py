@@ -4,6 +4,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,13 +13,17 @@ from discussion.forms import CommentEditForm, CommentForm, ReportForm, rendered_
 from discussion.models import Comment
 from discussion.targets import commentable
 from discussion.tokens import commenter_from_confirm_token, from_unsubscribe_token
-from hindsight.lib.ratelimit import allow, client_address
+from hindsight.lib.ratelimit import allow, client_address, limit_posts, person_or_address
 
 POSTED_SALT = "discussion.posted"
 # Posting limits, per address and per email: a person writes a few comments in ten minutes.
 COMMENTS_PER_WINDOW = 5
 REPORTS_PER_WINDOW = 10
+EDITS_PER_WINDOW = 10
 WINDOW_SECONDS = 600
+# One-click forms: nothing typed to lose, but a script pressing them by the hundred is refused.
+ONE_CLICK_PER_WINDOW = 30
+ONE_CLICK_WINDOW_SECONDS = 600
 
 
 def _target_or_404(kind: str, pk: int):
@@ -127,12 +132,20 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _own_comment_or_404(request, comment_id)
     form = CommentEditForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
+        if not allow("comment-edit", person_or_address(request), limit=EDITS_PER_WINDOW,
+                     window_seconds=WINDOW_SECONDS):
+            form.add_error(None, _("You have saved many changes in the last few minutes. Please "
+                                   "wait ten minutes, then press “Save” again: what you wrote "
+                                   "is still here."))
+            return render(request, "discussion/edit.html", {"form": form, "comment": comment},
+                          status=429)
         services.comment_edit(comment=comment, body=form.cleaned_data["body"])
         return redirect("discussion:posted", token=signing.dumps(comment.pk, salt=POSTED_SALT))
     return render(request, "discussion/edit.html", {"form": form, "comment": comment})
 
 
 @require_POST
+@limit_posts("comment-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _own_comment_or_404(request, comment_id)
     services.comment_delete(comment=comment)
@@ -156,6 +169,7 @@ def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("comment-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def commenter_confirm(request: HttpRequest, token: str) -> HttpResponse:
     commenter = commenter_from_confirm_token(token)
     if commenter is None or commenter.banned_at:
@@ -175,6 +189,7 @@ def commenter_confirm(request: HttpRequest, token: str) -> HttpResponse:
 # in the address is the authority.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("comment-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     commenter, kind = from_unsubscribe_token(token)
     if commenter is None:

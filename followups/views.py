@@ -10,12 +10,15 @@ from accounts.access import author_login_required, own_story_or_404
 from followups import reminders, services
 from followups.forms import BaselineForm, FollowUpForm
 from followups.models import Baseline, FollowUp
-from hindsight.lib.ratelimit import allow, client_address
+from hindsight.lib.ratelimit import allow, client_address, limit_posts
 from stories.choices import ProcedureStatus
 
 # Someone adds a follow-up or a baseline now and then; a script sends them by the hundred.
 SENDS_PER_WINDOW = 10
 WINDOW_SECONDS = 3600
+# One-click forms: nothing typed to lose, but a script pressing them by the hundred is refused.
+ONE_CLICK_PER_WINDOW = 30
+ONE_CLICK_WINDOW_SECONDS = 600
 
 
 def _too_many(request: HttpRequest, form) -> bool:
@@ -82,6 +85,7 @@ def followup_from_reminder_sent(request: HttpRequest, token: str, followup_id: i
 # the signed token in the address is what authorises it.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("reminders-stop", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def reminders_stop(request: HttpRequest, token: str) -> HttpResponse:
     story = reminders.story_from_token(token, salt=reminders.STOP_SALT,
                                 max_age=reminders.STOP_LINK_MAX_AGE)

@@ -1,6 +1,7 @@
 """Fixed-window rate limits kept in Django's cache, so they hold across app servers when the
 cache is shared (the database cache or Redis)."""
 
+import functools
 import hashlib
 import math
 
@@ -34,3 +35,30 @@ def too_many(request: HttpRequest, *, wait_seconds: int) -> HttpResponse:
                       status=429)
     response["Retry-After"] = str(wait_seconds)
     return response
+
+
+def person_or_address(request) -> str:
+    """Who is counted: a signed-in person by account (people behind one shared connection, a
+    care home say, don't use up each other's allowance), anyone else by address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"address:{client_address(request)}"
+
+
+def limit_posts(scope: str, *, limit: int, window_seconds: int):
+    """Decorate a view of a one-click form (nothing typed to lose): past `limit` POSTs per
+    person or address in `window_seconds`, answer the 429 page before the view runs."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST" and not allow(
+                scope, person_or_address(request), limit=limit, window_seconds=window_seconds
+            ):
+                return too_many(request, wait_seconds=window_seconds)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
