@@ -66,6 +66,7 @@ def ensure_dataset(stories: int, followups: int, fresh: bool = False) -> dict:
         call_command("load_demo", stories=stories - Story.objects.count(), verbosity=0)
     if top_up_followups(followups):
         rebuild_counted_people()
+    call_command("optimize_database", verbosity=0)
     return {
         "stories": Story.objects.count(),
         "followups": FollowUp.objects.count(),

@@ -8,8 +8,10 @@ class StoriesConfig(AppConfig):
 
     def ready(self) -> None:
         from discussion.targets import Commentable, register
+        from stories import signals
         from stories.models import Story
 
+        signals.connect()
         register(Commentable(
             kind="story",
             model=Story,

@@ -54,7 +54,9 @@ CONSENT_TEXTS = {
 class StoryQuerySet(models.QuerySet["Story"]):
     def public(self) -> "StoryQuerySet":
         """Stories anyone may read: approved by a moderator, with the author's consent."""
-        return self.filter(status=Story.Status.APPROVED, consent_publish=True)
+        # `__in=[True]` rather than `=True`: Django writes the latter as a bare column, which
+        # SQLite does not match against the second column of the indexes below.
+        return self.filter(status=Story.Status.APPROVED, consent_publish__in=[True])
 
     def awaiting_review(self) -> "StoryQuerySet":
         return self.filter(status=Story.Status.PENDING)
@@ -188,6 +190,13 @@ class Story(models.Model):
         indexes = [
             models.Index(fields=["status", "consent_publish", "-published_at"]),
             models.Index(fields=["status", "submitted_at"]),
+            # The public list's filters: its count, the country choices and a filtered page
+            # are read from this index alone, whichever filters are chosen.
+            models.Index(
+                fields=["status", "consent_publish", "country", "result", "ms_type",
+                        "procedure_status"],
+                name="story_public_filters_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from discussion.services import discussion_is_closed
 from followups.models import FollowUp
 from hindsight.lib.http import public_page
 from hindsight.lib.links import link_snippet
+from hindsight.lib.page_cache import kept_or_rendered
 from hindsight.lib.ratelimit import allow, client_address, too_many
 from stories import services
 from stories.forms import StoryFilterForm, StoryForm
@@ -60,6 +61,10 @@ def story_list(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return kept_or_rendered(request, f"story:{slug}", lambda: _story_detail(request, slug))
+
+
+def _story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     followups = Prefetch("followups", queryset=FollowUp.objects.published())
     story = get_object_or_404(
         Story.objects.public().select_related("treatment", "baseline").prefetch_related(followups),

@@ -1,3 +1,4 @@
+import io
 import random
 import secrets
 from itertools import islice
@@ -7,6 +8,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
@@ -82,6 +84,7 @@ class Command(BaseCommand):
         # index for them now.
         rebuild_counted_people()
         search_index_rebuild()
+        call_command("optimize_database", stdout=io.StringIO())
         researcher = load_demo_researcher()
         self.stdout.write(self.style.SUCCESS(
             f"Demo content ready: {Story.objects.filter(is_demo=True).count()} invented stories."

@@ -1,0 +1,60 @@
+"""Rendered public pages kept in the shared cache, for readers who reach Django: a front-cache
+miss, a second app server, a site without nginx. A kept page is served only to a visitor
+with no cookie but the CSRF one (so never a signed-in or personal page), and only while the
+site-wide generation it was rendered under is current: anything a public page shows changing
+starts a new generation, once that change commits. Pages are also dropped after
+`PAGE_SECONDS`, which bounds anything that changes without a save (a deploy runs `migrate`,
+which starts a new generation too)."""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+GENERATION_KEY = "pages:generation"
+PAGE_SECONDS = 600
+
+
+def pages_changed() -> None:
+    """Every kept page is stale from now on. Call it after the change has committed, or a
+    reader could keep a page rendered from the old data under the new generation."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _current_generation(found: dict) -> str:
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, generation, None):
+            generation = cache.get(GENERATION_KEY) or generation
+    return generation
+
+
+def is_anonymous_reader(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and all(
+        name == settings.CSRF_COOKIE_NAME for name in request.COOKIES
+    )
+
+
+def kept_or_rendered(request: HttpRequest, name: str,
+                     render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page called `name` as kept for anonymous readers, or `render()` (kept for the
+    next one when it is a plain 200 that sets no cookie)."""
+    if not is_anonymous_reader(request):
+        return render()
+    digest = hashlib.sha256(f"{get_language()}:{name}".encode()).hexdigest()
+    page_key = f"pages:page:{digest}"
+    found = cache.get_many([GENERATION_KEY, page_key])
+    generation = _current_generation(found)
+    kept = found.get(page_key)
+    if kept is not None and kept[0] == generation:
+        return HttpResponse(kept[2], content_type=kept[1])
+    response = render()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(page_key, (generation, response["Content-Type"], response.content),
+                  PAGE_SECONDS)
+    return response
