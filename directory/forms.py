@@ -1,20 +1,14 @@
 from django import forms
-from django.core import signing
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from directory.models import EntryKind, EntrySuggestion
 from directory.validators import validate_one_line
+from hindsight.lib.script_checks import SCRIPT_CHECK_FIELDS, ScriptCheckedForm
 from stories.validators import validate_no_bidi_controls, validate_not_blank
 
 SHOWN_SALT = "directory.suggestion-shown"
-
-
-def shown_at_token() -> str:
-    """When the form was shown, signed: a suggestion sent a second later was not typed by hand."""
-    return signing.dumps(timezone.now().timestamp(), salt=SHOWN_SALT)
 
 
 def _max_length(name: str) -> int:
@@ -42,9 +36,11 @@ def _text(label, name: str, *, required: bool = False, help_text="", rows: int =
     )
 
 
-class _SuggestionForm(forms.Form):
+class _SuggestionForm(ScriptCheckedForm):
     """What every suggestion asks besides its subject: sources, an optional address, and the
     two checks against scripts (a field people never see, and the time since it was shown)."""
+
+    shown_salt = SHOWN_SALT
 
     sources = _text(
         _("Where can this be checked?"), "sources", rows=4,
@@ -59,26 +55,10 @@ class _SuggestionForm(forms.Form):
                     "and it is deleted once a moderator has decided."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    # Hidden from people (and from screen readers); bots fill every field they find.
-    website = forms.CharField(
-        label=_("Leave this empty"), required=False, strip=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    shown_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def seconds_to_write(self) -> float | None:
-        """Seconds since the form was shown, or None if the token is missing or forged."""
-        try:
-            shown = signing.loads(self.cleaned_data.get("shown_at") or "", salt=SHOWN_SALT,
-                                  max_age=24 * 3600)
-            return timezone.now().timestamp() - float(shown)
-        except (signing.BadSignature, TypeError, ValueError):
-            return None
-
     def suggestion_fields(self) -> dict:
         """The cleaned answers that the suggestion stores."""
-        skipped = {"website", "shown_at"}
-        return {name: value for name, value in self.cleaned_data.items() if name not in skipped}
+        return {name: value for name, value in self.cleaned_data.items()
+                if name not in SCRIPT_CHECK_FIELDS}
 
 
 class NewEntryForm(_SuggestionForm):

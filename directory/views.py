@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from directory import selectors, services
-from directory.forms import CorrectionForm, EntryFilterForm, NewEntryForm, shown_at_token
+from directory.forms import CorrectionForm, EntryFilterForm, NewEntryForm
 from directory.models import DirectoryEntry, EntrySuggestion
 from hindsight.lib.http import public_page
 from hindsight.lib.ratelimit import allow, client_address
@@ -61,7 +61,8 @@ def _suggest_page(request: HttpRequest, form, entry: DirectoryEntry | None,
 
 def _suggest(request: HttpRequest, form_class, entry: DirectoryEntry | None) -> HttpResponse:
     if request.method != "POST":
-        return _suggest_page(request, form_class(initial={"shown_at": shown_at_token()}), entry)
+        initial = {"shown_at": form_class.shown_at_token()}
+        return _suggest_page(request, form_class(initial=initial), entry)
     form = form_class(request.POST)
     if not form.is_valid():
         return _suggest_page(request, form, entry)
@@ -69,7 +70,7 @@ def _suggest(request: HttpRequest, form_class, entry: DirectoryEntry | None) -> 
     if seconds is None or seconds < MIN_SECONDS_TO_WRITE:
         # Shown again with a fresh timestamp: a person presses Send once more, a script rarely.
         data = request.POST.copy()
-        data["shown_at"] = shown_at_token()
+        data["shown_at"] = form_class.shown_at_token()
         return _suggest_page(request, form_class(data), entry, too_fast=True)
     if not allow("directory-suggest", client_address(request), limit=SUGGESTIONS_PER_WINDOW,
                  window_seconds=WINDOW_SECONDS):

@@ -1,21 +1,17 @@
 from django import forms
-from django.core import signing
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # One line: a line break in an email header would start a new header.
 from directory.validators import validate_one_line
+from hindsight.lib.script_checks import ScriptCheckedForm
 from stories.validators import validate_not_blank
 
 SHOWN_SALT = "pages.contact-shown"
 
 
-def shown_at_token() -> str:
-    """When the form was shown, signed: a message sent a second later was not typed by hand."""
-    return signing.dumps(timezone.now().timestamp(), salt=SHOWN_SALT)
+class ContactForm(ScriptCheckedForm):
+    shown_salt = SHOWN_SALT
 
-
-class ContactForm(forms.Form):
     name = forms.CharField(
         label=_("Your name"), max_length=100, required=False, validators=[validate_one_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -35,18 +31,3 @@ class ContactForm(forms.Form):
                     "need to tell us."),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    # Hidden from people (and from screen readers); bots fill every field they find.
-    website = forms.CharField(
-        label=_("Leave this empty"), required=False, strip=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    shown_at = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def seconds_to_write(self) -> float | None:
-        """Seconds since the form was shown, or None if the token is missing or forged."""
-        try:
-            shown = signing.loads(self.cleaned_data.get("shown_at") or "", salt=SHOWN_SALT,
-                                  max_age=24 * 3600)
-            return timezone.now().timestamp() - float(shown)
-        except (signing.BadSignature, TypeError, ValueError):
-            return None

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from hindsight.lib.http import public_page
 from hindsight.lib.ratelimit import allow, client_address
 from pages import services
-from pages.forms import ContactForm, shown_at_token
+from pages.forms import ContactForm
 from pages.models import SitePage
 from pages.selectors import site_page_get
 from pages.sitemaps import SECTIONS
@@ -58,7 +58,8 @@ def _contact_page(request: HttpRequest, form: ContactForm, status: int = 200,
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _contact_page(request, ContactForm(initial={"shown_at": shown_at_token()}))
+        initial = {"shown_at": ContactForm.shown_at_token()}
+        return _contact_page(request, ContactForm(initial=initial))
     form = ContactForm(request.POST)
     if not form.is_valid():
         return _contact_page(request, form)
@@ -66,7 +67,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     if seconds is None or seconds < MIN_SECONDS_TO_WRITE:
         # Shown again with a fresh timestamp: a person presses Send once more, a script rarely.
         data = request.POST.copy()
-        data["shown_at"] = shown_at_token()
+        data["shown_at"] = ContactForm.shown_at_token()
         return _contact_page(request, ContactForm(data), too_fast=True)
     if not allow("contact", client_address(request), limit=CONTACTS_PER_WINDOW,
                  window_seconds=WINDOW_SECONDS):
