@@ -86,7 +86,9 @@ class Page(HTMLParser):
             kind = (attributes.get("type") or "text").lower()
             if kind in ("radio", "checkbox"):
                 if "checked" in attributes:
-                    self._send(name, attributes.get("value") or "on")
+                    # As a browser sends it: "on" only when there is no value attribute.
+                    value = attributes["value"] if "value" in attributes else "on"
+                    self._send(name, value or "")
             elif kind not in ("submit", "button", "reset", "image"):
                 self._send(name, attributes.get("value") or "")
         elif tag == "textarea":
