@@ -184,3 +184,28 @@ def test_an_entry_page_with_counted_results_passes_axe(live_server, page: Page, 
     expect(table.get_by_role("row", name=re.compile("^Much worse"))).to_contain_text("not shown")
     expect(page.get_by_role("link", name="Linked story much_better").first).to_be_visible()
     assert_no_axe_violations(page, "entry page with results and stories")
+
+
+@pytest.mark.browser
+def test_an_author_editing_their_story_gets_the_same_directory_suggestions(
+    live_server, page: Page, moderator, treatment
+):
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.services import author_for_email
+
+    author = author_for_email("anna@example.com")
+    story = make_story(treatment, author=author, treated_by="")
+    signed_in = Client()
+    signed_in.force_login(author)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                               "value": signed_in.cookies[settings.SESSION_COOKIE_NAME].value}])
+
+    page.goto(f"{live_server.url}/my/stories/{story.pk}/edit/")
+
+    who = page.get_by_role("combobox", name="Who did your treatment?")
+    who.press_sequentially("Zamb", delay=30)
+    page.get_by_role("option", name=re.compile(r"^Paolo Zamboni")).click()
+    expect(who).to_have_value("Paolo Zamboni")
+    assert_no_axe_violations(page, "story edit form with directory suggestions")
