@@ -20,7 +20,7 @@ from accounts.tasks import send_prepared_email
 from backups.journal import erasure_journal_append
 from followups.models import FollowUp
 from moderation.models import ModerationDecision
-from outcomes.views import forget_summary
+from outcomes.cache import forget_summary
 from stories.models import Story, StoryRevision
 
 User = get_user_model()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from followups.models import FollowUp
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
-from outcomes.views import forget_summary
+from outcomes.cache import forget_summary
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from outcomes.cohort import (
     people_by_story,
 )
 from outcomes.models import CountedPerson
+from outcomes.tallies import rebuild_moderation_tallies
 from stories.choices import Complication, SymptomChange
 
 SHOWN_CHANGES = {SymptomChange.BETTER, SymptomChange.SAME, SymptomChange.WORSE}
@@ -72,7 +73,15 @@ def refresh_counted_person(story_id: int) -> None:
 
 
 def rebuild_counted_people(batch_size: int = 5000) -> int:
-    """Rebuild every row from the stories; returns how many people are counted."""
+    """Rebuild every row derived from the stories, the moderation tallies too (bulk loads and
+    restores call this and need both); returns how many people are counted."""
+    rebuild_moderation_tallies(batch_size)
+    return rebuild_counted_person_rows(batch_size)
+
+
+def rebuild_counted_person_rows(batch_size: int = 5000) -> int:
+    """Rebuild every `CountedPerson` row from the stories; returns how many people are
+    counted."""
     stories = counted_stories()
     treatment_of = dict(stories.values_list("pk", "treatment_id"))
     people = people_by_story(stories)

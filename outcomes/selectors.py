@@ -7,6 +7,7 @@ import datetime
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -123,14 +124,26 @@ def _time_points(people, today: datetime.date, threshold: int) -> list[TimePoint
     return rows
 
 
+def _symptom_counts(people) -> dict[int, Counter]:
+    """How many people gave each "symptom=change" at each time point. The answer strings are
+    combinations, many of them unique, so a GROUP BY per column returns nearly as many rows as
+    it reads and pays a sort for each: the four columns are read once instead and counted
+    here (about a third less time at 60,000 people)."""
+    columns = [f"symptoms_{point}" for point in TIME_POINTS]
+    rows = list(people.exclude(**{column: "" for column in columns}).values_list(*columns))
+    counts = {}
+    for index, point in enumerate(TIME_POINTS):
+        counts[point] = Counter()
+        for answers, n in Counter(map(itemgetter(index), rows)).items():
+            for answer in filter(None, answers.split(",")):
+                counts[point][answer] += n
+    return counts
+
+
 def _symptoms(people, threshold: int) -> dict[int, list[SymptomRow]]:
     changes = [SymptomChange.BETTER, SymptomChange.SAME, SymptomChange.WORSE]
     result = {}
-    for point in TIME_POINTS:
-        counts = Counter()
-        for answers, n in _counts(people, f"symptoms_{point}").items():
-            for answer in filter(None, answers.split(",")):
-                counts[answer] += n
+    for point, counts in _symptom_counts(people).items():
         rows = []
         for symptom in Symptom:
             # One line per symptom, as for time points: people answer several symptoms, so
@@ -169,8 +182,13 @@ def _relapse_free(people, threshold: int) -> SurvivalCurve | None:
 
 
 def _durations(people, months: str, event: str) -> tuple[list[float], list[bool]]:
-    rows = list(people.values_list(months, event))
-    return [row[0] for row in rows], [bool(row[1]) for row in rows]
+    """Each person's duration and whether the event ended it. Counted by the database: people
+    share a few hundred distinct durations, and the curve depends only on how many have each."""
+    durations, observed = [], []
+    for (value, happened), n in _counts(people, months, event).items():
+        durations += [value] * n
+        observed += [bool(happened)] * n
+    return durations, observed
 
 
 def _complications(people, threshold: int):
@@ -186,14 +204,21 @@ def _complications(people, threshold: int):
     return {str(labels[key]): n for key, n in row.cells.items()}
 
 
+def _group_counts(people) -> dict[str, Counter]:
+    """For each attribute, how many people have each (value, latest result), from one GROUP BY
+    over all four attributes: a few thousand combinations, read once instead of four times."""
+    judged = people.exclude(latest="")
+    counts = {attribute: Counter() for attribute in GROUP_BY}
+    for (*values, latest), n in _counts(judged, *GROUP_BY, "latest").items():
+        for attribute, value in zip(GROUP_BY, values, strict=True):
+            counts[attribute][(str(value) if value else "unknown", latest)] += n
+    return counts
+
+
 def _breakdowns(people, threshold: int) -> dict[str, list[GroupRow]]:
     """Share better at each person's latest report, by group."""
     result = {}
-    judged = people.exclude(latest="")
-    for attribute in GROUP_BY:
-        counts = Counter()
-        for (value, latest), n in _counts(judged, attribute, "latest").items():
-            counts[(str(value) if value else "unknown", latest)] += n
+    for attribute, counts in _group_counts(people).items():
         groups = sorted({value for value, _kind in counts})
         table = suppress({(g, k): counts[(g, k)] for g in groups for k in ("better",
                                                                              "not_better")},

@@ -1,15 +1,17 @@
 """Moderation in the open: how many stories and follow-ups were received, published, rejected
 (and why) and are waiting, split by the result their authors reported, so anyone can see that
-disappointing stories are not held back."""
+disappointing stories are not held back. Counted from `ModerationTally` rows (see tallies.py),
+which hold each story's status and result and its follow-ups' counts."""
 
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
-from followups.models import FollowUp
 from moderation.models import Action, ModerationDecision, RejectReason
+from outcomes.models import ModerationTally
 from outcomes.statistics import suppress_row
 from stories.choices import Result
 from stories.models import Story
@@ -21,33 +23,45 @@ def story_moderation_counts(treatment) -> dict[tuple[str, str], int]:
     """Counts keyed by (outcome, result): outcome is received, published, waiting, or
     'rejected:<reason>'. Stories not yet confirmed by their authors are not counted as
     received: they never reached a moderator."""
-    stories = Story.objects.filter(treatment=treatment).exclude(status=Story.Status.UNCONFIRMED)
+    stories = ModerationTally.objects.filter(
+        treatment=treatment, kind=ModerationTally.Kind.STORY
+    ).exclude(status=Story.Status.UNCONFIRMED)
     counts: Counter = Counter()
-    for status, result, n in stories.values_list("status", "result").annotate(n=Count("id")):
+    for status, result, n in _summed(stories):
         counts[("received", result)] += n
         if status == Story.Status.APPROVED:
             counts[("published", result)] += n
         elif status == Story.Status.PENDING:
             counts[("waiting", result)] += n
+    # The content type as a value, not a join: SQLite then finds each story's decisions by the
+    # (content type, object id) index instead of scanning every decision for each story.
     latest_reason = ModerationDecision.objects.filter(
-        content_type__model="story", object_id=OuterRef("pk"), action=Action.REJECT
+        content_type=ContentType.objects.get_for_model(Story), object_id=OuterRef("story_id"),
+        action=Action.REJECT,
     ).order_by("-created_at").values("reason")[:1]
     rejected = stories.filter(status=Story.Status.REJECTED).annotate(
         reason=Subquery(latest_reason)
-    ).values_list("reason", "result").annotate(n=Count("id"))
+    ).values_list("reason", "result").annotate(n=Sum("reports")).order_by()
     for reason, result, n in rejected:
         counts[(f"rejected:{reason or 'other'}", result)] += n
     return dict(counts)
 
 
 def followup_moderation_counts(treatment) -> dict[tuple[str, str], int]:
-    followups = FollowUp.objects.filter(story__treatment=treatment)
+    followups = ModerationTally.objects.filter(
+        treatment=treatment, kind=ModerationTally.Kind.FOLLOWUP
+    )
     counts: Counter = Counter()
-    for status, result, n in followups.values_list("status", "result").annotate(n=Count("id")):
+    for status, result, n in _summed(followups):
         counts[("received", result)] += n
         outcome = {"approved": "published", "pending": "waiting", "rejected": "rejected"}[status]
         counts[(outcome, result)] += n
     return dict(counts)
+
+
+def _summed(tallies):
+    """(status, result, reports) for each status and result, read from the panel index."""
+    return tallies.values_list("status", "result").annotate(n=Sum("reports")).order_by()
 
 
 @dataclass(frozen=True)

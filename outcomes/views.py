@@ -1,6 +1,5 @@
 import json
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -8,54 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from hindsight.lib.http import public_page
 from hindsight.lib.spreadsheet import csv_text
 from outcomes import charts, downloads
-from outcomes.selectors import outcomes_summary
-from outcomes.transparency import (
-    followup_moderation_counts,
-    moderation_panel,
-    story_moderation_counts,
-)
+from outcomes.numbers import moderation_panels_cached, outcomes_summary_cached
 from treatments.models import Treatment
-
-CACHE_SECONDS = 300
-
-
-def summary_cache_key(treatment: Treatment) -> str:
-    return f"outcomes:summary:{treatment.pk}"
-
-
-def forget_summary(treatment_id: int) -> None:
-    """New numbers are due: an approval, a rejection, a withdrawal, an approved edit, a
-    consent changed, an erasure."""
-    cache.delete_many([f"outcomes:summary:{treatment_id}", f"outcomes:moderation:{treatment_id}"])
-
-
-def forget_all_summaries() -> None:
-    for treatment_id in Treatment.objects.values_list("pk", flat=True):
-        forget_summary(treatment_id)
-
-
-def _summary(treatment: Treatment):
-    """Computed once and kept for a few minutes; approvals and consent changes clear it."""
-    key = summary_cache_key(treatment)
-    summary = cache.get(key)
-    if summary is None:
-        summary = outcomes_summary(treatment)
-        cache.set(key, summary, CACHE_SECONDS)
-    return summary
 
 
 @public_page
 def outcomes_page(request: HttpRequest, slug: str) -> HttpResponse:
     treatment = get_object_or_404(Treatment, slug=slug)
-    summary = _summary(treatment)
-    panels = cache.get(f"outcomes:moderation:{treatment.pk}")
-    if panels is None:
-        panels = {
-            "stories": moderation_panel(story_moderation_counts(treatment), summary.threshold),
-            "followups": moderation_panel(followup_moderation_counts(treatment),
-                                          summary.threshold),
-        }
-        cache.set(f"outcomes:moderation:{treatment.pk}", panels, CACHE_SECONDS)
+    summary = outcomes_summary_cached(treatment)
+    panels = moderation_panels_cached(treatment, summary.threshold)
     return render(request, "outcomes/page.html", {
         "treatment": treatment, "summary": summary, "panels": panels,
         "download_tables": [
@@ -76,7 +36,7 @@ def chart(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             "benefit-lasting": charts.benefit_lasting_svg}.get(name)
     if draw is None:
         return HttpResponse(status=404)
-    response = HttpResponse(draw(_summary(treatment)), content_type="image/svg+xml")
+    response = HttpResponse(draw(outcomes_summary_cached(treatment)), content_type="image/svg+xml")
     # An SVG opened as a document could run script; ours has none, and this says so.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
@@ -87,7 +47,7 @@ def table_download(request: HttpRequest, slug: str, table: str, fmt: str) -> Htt
     treatment = get_object_or_404(Treatment, slug=slug)
     if table not in downloads.TABLES or fmt not in ("csv", "json"):
         return HttpResponse(status=404)
-    summary = _summary(treatment)
+    summary = outcomes_summary_cached(treatment)
     header, rows = downloads.table_rows(summary, table)
     if fmt == "json":
         body = json.dumps({

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.services import author_for_email
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
-from outcomes.views import forget_summary
+from outcomes.cache import forget_summary
 from stories.models import (
     CONSENT_TEXTS,
     CONSENT_VERSION,
