@@ -29,7 +29,7 @@ run: venv
 	$(MANAGE) load_demo --if-empty
 	@echo "Emails (confirmation links and decisions) are written to $$EMAIL_FILE_PATH/"
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops the site and the worker)"
-	@$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	@$(MANAGE) db_worker --interval 1 --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
 

@@ -13,7 +13,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from hindsight.testing import tasks_run_by
+
+    settings.TASKS = tasks_run_by("django_tasks.backends.immediate.ImmediateBackend")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

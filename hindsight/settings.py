@@ -151,6 +151,9 @@ DATABASES = _databases()
 # which a restore applies again every erasure made since the backup. Keep both off its disk.
 BACKUP_DIR = Path(envstr("BACKUP_DIR", str(VAR_DIR / "backups")))
 ERASURE_JOURNAL = Path(envstr("ERASURE_JOURNAL", str(VAR_DIR / "erasures.jsonl")))
+# Research exports built by the worker, kept a week for the researcher who asked: private
+# files (0600, random names), never under STATIC_ROOT or MEDIA_ROOT.
+RESEARCH_EXPORT_DIR = Path(envstr("RESEARCH_EXPORT_DIR", str(VAR_DIR / "research-exports")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -183,9 +186,13 @@ def _caches() -> dict:
 
 CACHES = _caches()
 
+TASK_QUEUES = ["default", "research"]
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # "research": exports that take minutes, run by their own worker
+        # (deploy/systemd/hindsight-export-worker.service) so emails never wait behind them.
+        "QUEUES": TASK_QUEUES,
     }
 }
 

@@ -158,3 +158,10 @@ def admin_form_data(response) -> dict:
             if form.fields[name].show_hidden_initial:
                 data[form.add_initial_prefix(name)] = value
     return data
+
+
+def tasks_run_by(backend: str) -> dict:
+    """A TASKS setting for tests: this backend, with the site's queues."""
+    from django.conf import settings
+
+    return {"default": {"BACKEND": backend, "QUEUES": settings.TASK_QUEUES}}

@@ -1,18 +1,9 @@
 from django.contrib import admin
 
-from research.models import ExportLog
+from research.models import ExportLog, ExportRequest
 
 
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    """The log of research downloads: read-only, for everyone."""
-
-    list_display = ["created_at", "username", "treatment", "format", "rows", "people",
-                    "people_generalised", "people_dropped"]
-    list_filter = ["format", "treatment"]
-    search_fields = ["username"]
-    date_hierarchy = "created_at"
-
+class _ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -21,3 +12,24 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(_ReadOnly):
+    """The log of research downloads: read-only, for everyone."""
+
+    list_display = ["created_at", "username", "treatment", "format", "rows", "people",
+                    "people_generalised", "people_dropped"]
+    list_filter = ["format", "treatment"]
+    search_fields = ["username"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ExportRequest)
+class ExportRequestAdmin(_ReadOnly):
+    """Exports asked for and their builds, to see what the worker is doing: read-only (the
+    worker and the daily prune change them)."""
+
+    list_display = ["requested_at", "user", "treatment", "format", "status", "error", "rows",
+                    "people", "finished_at"]
+    list_filter = ["status", "format", "treatment"]

@@ -1,5 +1,6 @@
 """What the research export reads: the people the outcomes page counts, read afresh each time,
-so a person who withdraws, stops consenting or erases their data is gone from the next export."""
+so a person who withdraws, stops consenting or erases their data is gone from the next export.
+And the researcher's own export requests, as the page lists them."""
 
 import datetime
 from collections import defaultdict
@@ -10,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from followups.models import FollowUp
 from outcomes.cohort import counted_stories
 from research.deidentify import FOLLOW_UP, MAX_SHIFT_DAYS, STORY, Episode, Report
+from research.models import ExportRequest
 from treatments.models import Treatment
 
 _STORY_FIELDS = (
@@ -86,3 +88,25 @@ def research_episodes(treatment: Treatment) -> list[Episode]:
 def stories_counted(treatment: Treatment) -> int:
     """How many stories could go into an export of this treatment now."""
     return counted_stories(treatment).count()
+
+
+RECENT_EXPORTS = 10
+
+
+def exports_recent(user) -> list[ExportRequest]:
+    """The researcher's own latest export requests, newest first."""
+    return list(ExportRequest.objects.filter(user=user).select_related("treatment")
+                [:RECENT_EXPORTS])
+
+
+def exports_state(exports: list[ExportRequest]) -> str:
+    """A short fingerprint of what the list shows, so the page can ask whether it changed."""
+    return ".".join(f"{export.pk}-{export.status}" for export in exports)
+
+
+def exports_state_counts(state: str) -> tuple[int, int]:
+    """How many exports a fingerprint says are waiting and ready (what the page last said)."""
+    statuses = [item.rpartition("-")[2] for item in state.split(".")]
+    pending = (ExportRequest.Status.QUEUED, ExportRequest.Status.BUILDING)
+    return (sum(status in pending for status in statuses),
+            statuses.count(ExportRequest.Status.READY))

@@ -21,7 +21,8 @@ from hindsight.testing import (
     sign_in_moderator,
 )
 from moderation.models import RejectReason
-from research.tests.helpers import counted_story, make_researcher
+from research.models import ExportRequest
+from research.tests.helpers import ask_for_export, counted_story, download_response, make_researcher
 from stories import services as story_services
 from stories.models import Story
 
@@ -110,14 +111,17 @@ def test_admin_history_never_copies_object_names_or_inline_descriptions(audit_lo
     assert TITLE not in _every_value(audit_log)
 
 
-def test_a_research_export_is_recorded_with_its_counts():
+def test_a_research_export_is_recorded_with_its_counts_when_downloaded(settings, tmp_path):
+    settings.RESEARCH_EXPORT_DIR = tmp_path
     treatment = make_treatment()
     counted_story(treatment)
     researcher = make_researcher()
     client = Client()
     sign_in_moderator(client, researcher)
+    ask_for_export(client, treatment, "csv")  # built by the worker (at once, in tests)
+    assert not AuditEvent.objects.filter(action=Action.EXPORT_RESEARCH).exists()
 
-    response = client.post("/research/export/", {"treatment": treatment.slug, "format": "csv"})
+    response = download_response(client, ExportRequest.objects.get())
 
     assert response.status_code == 200
     event = AuditEvent.objects.get(action=Action.EXPORT_RESEARCH)

@@ -14,7 +14,7 @@ from followups.models import Baseline, FollowUp
 from followups.reminders import follow_up_token
 from hindsight.testing import make_story, make_treatment, sign_in_moderator, valid_story_post
 from research import views as research_views
-from research.models import ExportLog
+from research.models import ExportRequest
 from research.tests.helpers import make_researcher
 from search import views as search_views
 from stories import views as story_views
@@ -144,12 +144,12 @@ def test_research_exports_are_limited_per_researcher(monkeypatch):
     client = Client()
     sign_in_moderator(client, make_researcher())
     data = {"treatment": treatment.slug, "format": "csv"}
-    assert client.post("/research/export/", data).status_code == 200
+    assert client.post("/research/export/", data).status_code == 302
 
     response = client.post("/research/export/", data)
 
     assert response.status_code == 429 and "Please wait" in response.content.decode()
-    assert ExportLog.objects.count() == 1
+    assert ExportRequest.objects.count() == 1
 
 
 def test_search_queries_are_limited_per_connection_but_the_empty_page_is_not(client,

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from hindsight.testing import tasks_run_by
+
 
 @pytest.fixture
 def journal(settings, tmp_path) -> Path:
@@ -20,7 +22,7 @@ def journal(settings, tmp_path) -> Path:
 def live_database(transactional_db, tmp_path, settings, journal):
     """The default database, in a state where other threads can write while we copy it."""
     settings.BACKUP_DIR = tmp_path / "backups"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = tasks_run_by("django_tasks_db.DatabaseBackend")
     wrapper = connections["default"]
     if wrapper.vendor != "sqlite":
         yield wrapper.settings_dict["NAME"]

@@ -359,6 +359,22 @@ def test_every_command_the_units_run_exists(tmp_path):
     assert named <= set(get_commands()), named - set(get_commands())
 
 
+def test_every_task_queue_has_a_worker_unit_and_the_email_worker_skips_exports(settings):
+    served = {}
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        for line in unit.read_text().splitlines():
+            if line.startswith("ExecStart=") and "manage.py db_worker" in line:
+                words = line.split()
+                served[unit.name] = words[words.index("--queue-name") + 1]
+
+    assert sorted(served.values()) == sorted(settings.TASK_QUEUES), served
+    assert served["hindsight-worker.service"] == "default"
+    assert served["hindsight-export-worker.service"] == "research"
+    from research.tasks import build_research_export
+
+    assert build_research_export.queue_name == "research"
+
+
 def test_the_web_unit_makes_the_cache_table_before_it_starts():
     unit = (DEPLOY / "systemd" / "hindsight-web.service").read_text()
 

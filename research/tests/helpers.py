@@ -46,3 +46,30 @@ def counted_story(treatment, *, followups=(), **fields):
         FollowUp.objects.create(story=story, status=FollowUp.Status.APPROVED, reported_on=day,
                                 result=result, relapses_since_last=0)
     return story
+
+
+def ask_for_export(client, treatment, fmt: str = "csv"):
+    """Press a “Prepare” button. The task is queued once the request commits: here, as the
+    test's transaction never commits, on leaving this block, when the configured backend
+    takes it (the immediate backend of the tests' conftest builds it there and then)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/research/export/", {"treatment": treatment.slug, "format": fmt})
+
+
+def download_response(client, export):
+    return client.get(f"/research/exports/{export.pk}/download/")
+
+
+def exported(client, treatment, fmt: str = "csv"):
+    """Ask for an export, let it be built, and download it: (the response, its text)."""
+    from research.models import ExportRequest
+
+    asked = ask_for_export(client, treatment, fmt)
+    assert asked.status_code == 302, asked.content[:500]
+    export = ExportRequest.objects.latest("id")
+    assert export.status == ExportRequest.Status.READY, (export.status, export.error)
+    response = download_response(client, export)
+    assert response.status_code == 200, response
+    return response, b"".join(response.streaming_content).decode()

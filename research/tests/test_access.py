@@ -172,3 +172,22 @@ def test_a_researcher_reads_the_dictionary_without_being_asked_for_a_code(client
     client.force_login(make_researcher())
 
     assert client.get("/research/dictionary/").status_code == 200
+
+
+def test_the_list_and_download_addresses_are_guarded_like_the_page(client, treatment):
+    from research.models import ExportRequest
+
+    owner = make_researcher("owner")
+    export = ExportRequest.objects.create(user=owner, treatment=treatment, format="csv")
+    addresses = ["/research/exports/", f"/research/exports/{export.pk}/download/"]
+
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 302, address
+        assert response["Location"].startswith(reverse("account_login") + "?next=")
+    sign_in_moderator(client, make_moderator())
+    assert [client.get(address).status_code for address in addresses] == [403, 403]
+    client.force_login(owner)  # no authenticator code in this session
+    assert [client.get(address)["Location"] for address in addresses] == [
+        reverse("mfa_activate_totp")] * 2
+    assert not ExportLog.objects.exists()
