@@ -1,9 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-# Rows sampled per index: enough for the planner to choose well, bounded on a large database.
-SQLITE_ANALYSIS_LIMIT = 1000
-
 
 class Command(BaseCommand):
     help = ("Refresh the query planner's statistics (ANALYZE), so it chooses the right index. "
@@ -12,7 +9,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
-                cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+                # Every row, not a sample (analysis_limit): a sample of 1,000 made the story
+                # list's filter index look no better than a scan. At 100,000 stories it takes
+                # a quarter of a second.
+                cursor.execute("PRAGMA analysis_limit=0")
                 cursor.execute("ANALYZE")
                 cursor.execute("PRAGMA optimize")
             else:
