@@ -7,6 +7,7 @@ starts a new generation, once that change commits. Pages are also dropped after
 which starts a new generation too)."""
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 
@@ -15,6 +16,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "pages:generation"
 PAGE_SECONDS = 600
 
@@ -22,7 +25,13 @@ PAGE_SECONDS = 600
 def pages_changed() -> None:
     """Every kept page is stale from now on. Call it after the change has committed, or a
     reader could keep a page rendered from the old data under the new generation."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        # The change is committed whatever happens here, and kept pages go stale by
+        # themselves within PAGE_SECONDS. (The database cache's table is made after the
+        # first `migrate`, which calls this too.)
+        logger.warning("Could not start a new generation of kept pages.", exc_info=True)
 
 
 def _current_generation(found: dict) -> str:

@@ -170,3 +170,19 @@ def test_a_page_that_is_not_found_is_never_kept():
         assert Client().get(story.get_absolute_url()).status_code == 404
 
     assert len(queries) > 0
+
+
+@pytest.mark.django_db(transaction=True)  # as on the site: no transaction around each step
+def test_migrate_and_changes_still_work_before_the_cache_table_exists(settings):
+    """A first `migrate` runs before `createcachetable`; a cache that fails must not fail the
+    change that was already committed."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "no_such_cache_table"}}
+    story = make_story()
+
+    call_command("migrate", verbosity=0, interactive=False)
+    story.title = "Changed while the cache is missing"
+    story.save()
+
+    story.refresh_from_db()
+    assert story.title == "Changed while the cache is missing"
