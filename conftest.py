@@ -20,6 +20,12 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _keep_rendered_pages(settings):
+    """As on a site with a shared CACHE_URL (tests run in one process, so memory is shared)."""
+    settings.KEEP_RENDERED_PAGES = True
+
+
+@pytest.fixture(autouse=True)
 def _erasure_journal(settings, tmp_path_factory):
     """Erasures made by tests never reach the site's own journal (var/erasures.jsonl)."""
     settings.ERASURE_JOURNAL = tmp_path_factory.getbasetemp() / "erasures.jsonl"

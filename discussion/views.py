@@ -13,7 +13,13 @@ from discussion.forms import CommentEditForm, CommentForm, ReportForm, rendered_
 from discussion.models import Comment
 from discussion.targets import commentable
 from discussion.tokens import commenter_from_confirm_token, from_unsubscribe_token
-from hindsight.lib.ratelimit import allow, client_address, limit_posts, person_or_address
+from hindsight.lib.ratelimit import (
+    allow,
+    client_address,
+    limit_posts,
+    per_link,
+    person_or_address,
+)
 
 POSTED_SALT = "discussion.posted"
 # Posting limits, per address and per email: a person writes a few comments in ten minutes.
@@ -189,7 +195,8 @@ def commenter_confirm(request: HttpRequest, token: str) -> HttpResponse:
 # in the address is the authority.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-@limit_posts("comment-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
+@limit_posts("unsubscribe", limit=ONE_CLICK_PER_WINDOW,
+             window_seconds=ONE_CLICK_WINDOW_SECONDS, identity=per_link)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     commenter, kind = from_unsubscribe_token(token)
     if commenter is None:

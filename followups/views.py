@@ -10,7 +10,7 @@ from accounts.access import author_login_required, own_story_or_404
 from followups import reminders, services
 from followups.forms import BaselineForm, FollowUpForm
 from followups.models import Baseline, FollowUp
-from hindsight.lib.ratelimit import allow, client_address, limit_posts
+from hindsight.lib.ratelimit import allow, client_address, limit_posts, per_link
 from stories.choices import ProcedureStatus
 
 # Someone adds a follow-up or a baseline now and then; a script sends them by the hundred.
@@ -85,7 +85,8 @@ def followup_from_reminder_sent(request: HttpRequest, token: str, followup_id: i
 # the signed token in the address is what authorises it.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-@limit_posts("reminders-stop", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
+@limit_posts("reminders-stop", limit=ONE_CLICK_PER_WINDOW,
+             window_seconds=ONE_CLICK_WINDOW_SECONDS, identity=per_link)
 def reminders_stop(request: HttpRequest, token: str) -> HttpResponse:
     story = reminders.story_from_token(token, salt=reminders.STOP_SALT,
                                 max_age=reminders.STOP_LINK_MAX_AGE)

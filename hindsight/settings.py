@@ -185,6 +185,10 @@ def _caches() -> dict:
 
 
 CACHES = _caches()
+# Rendered public pages kept for anonymous readers (hindsight/lib/page_cache.py) need a cache
+# every process shares: with one memory per process, a change seen by one process would leave
+# the others serving the old page.
+KEEP_RENDERED_PAGES = envbool("KEEP_RENDERED_PAGES", bool(envsecret("CACHE_URL").strip()))
 
 TASK_QUEUES = ["default", "research"]
 TASKS = {

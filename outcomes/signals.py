@@ -8,9 +8,15 @@ from django.db import transaction
 def _refresh(story_id: int) -> None:
     from outcomes.people import refresh_counted_person
     from outcomes.tallies import refresh_moderation_tally
+    from stories.models import Story
 
-    refresh_counted_person(story_id)
-    refresh_moderation_tally(story_id)
+    with transaction.atomic():
+        # One refresh of a story's rows at a time: two moderators approving two follow-ups of
+        # one story at once would otherwise each delete and re-insert its rows, and on
+        # PostgreSQL the second would insert beside the first's (counted twice) or collide.
+        list(Story.objects.select_for_update().filter(pk=story_id).values_list("pk"))
+        refresh_counted_person(story_id)
+        refresh_moderation_tally(story_id)
 
 
 def story_saved(sender, instance, raw=False, **kwargs) -> None:

@@ -19,18 +19,23 @@ def _shown_on_story_pages() -> tuple[type, ...]:
 
 
 def _on_change(sender, instance, **kwargs) -> None:
-    # No `sender=` when connecting: saves through a proxy model (the moderation queue's)
-    # are sent with the proxy as sender.
-    if isinstance(instance, _shown_on_story_pages()):
-        transaction.on_commit(pages_changed, using=kwargs.get("using"))
+    transaction.on_commit(pages_changed, using=kwargs.get("using"))
 
 
 def _on_migrate(sender, **kwargs) -> None:
-    # A deploy runs migrate: new templates must not be hidden behind pages kept before it.
     pages_changed()
 
 
 def connect() -> None:
-    post_save.connect(_on_change, dispatch_uid="stories.page_cache.save")
-    post_delete.connect(_on_change, dispatch_uid="stories.page_cache.delete")
+    from django.apps import apps
+
+    watched = _shown_on_story_pages()
+    # Each model by name, with its proxies (the moderation queue saves stories through one, and
+    # signals name the proxy as sender). Never with no sender: a delete receiver for every
+    # model would stop Django's fast bulk deletes everywhere (sessions, derived rows).
+    for model in apps.get_models():
+        if issubclass(model, watched):
+            uid = f"stories.page_cache.{model._meta.label_lower}"
+            post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}.save")
+            post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}.delete")
     post_migrate.connect(_on_migrate, dispatch_uid="stories.page_cache.migrate")

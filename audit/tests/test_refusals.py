@@ -44,7 +44,7 @@ def test_a_rate_limited_link_is_recorded_without_its_token(audit_log, committed)
     commenter = discussion_services.commenter_for("jo@example.org")
     token = unsubscribe_token(commenter, "replies")
     for _ in range(discussion_views.ONE_CLICK_PER_WINDOW):
-        allow("comment-actions", "address:127.0.0.1", limit=discussion_views.ONE_CLICK_PER_WINDOW,
+        allow("unsubscribe", f"link:{token}", limit=discussion_views.ONE_CLICK_PER_WINDOW,
               window_seconds=discussion_views.ONE_CLICK_WINDOW_SECONDS)
 
     with committed():

@@ -46,15 +46,17 @@ def person_or_address(request) -> str:
     return f"address:{client_address(request)}"
 
 
-def limit_posts(scope: str, *, limit: int, window_seconds: int):
+def limit_posts(scope: str, *, limit: int, window_seconds: int, identity=None):
     """Decorate a view of a one-click form (nothing typed to lose): past `limit` POSTs per
-    person or address in `window_seconds`, answer the 429 page before the view runs."""
+    person or address in `window_seconds` (or per `identity(request, **view_kwargs)`), answer
+    the 429 page before the view runs."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
+            who = identity(request, **kwargs) if identity else person_or_address(request)
             if request.method == "POST" and not allow(
-                scope, person_or_address(request), limit=limit, window_seconds=window_seconds
+                scope, who, limit=limit, window_seconds=window_seconds
             ):
                 return too_many(request, wait_seconds=window_seconds)
             return view(request, *args, **kwargs)
@@ -62,3 +64,9 @@ def limit_posts(scope: str, *, limit: int, window_seconds: int):
         return wrapped
 
     return decorator
+
+
+def per_link(request, *, token: str, **kwargs) -> str:
+    """For links in emails: counted per link, not per address. Mail providers press one-click
+    unsubscribe links (RFC 8058) for many people from a few shared addresses."""
+    return f"link:{token}"

@@ -119,24 +119,53 @@ def test_signed_in_visitors_and_visitors_with_cookies_never_get_the_kept_page():
     assert _read(story.get_absolute_url(), with_cookie)[1] > 0
 
 
-def test_a_page_rendered_before_a_change_is_not_kept_under_the_new_generation(committed):
+def test_a_page_rendered_while_a_change_commits_is_not_kept_under_the_new_generation(
+        monkeypatch):
+    from stories import views
+
     story = make_story(title="Before")
-    client = Client()
-    generation_at_render = []
+    render = views._story_detail
 
-    original = page_cache._current_generation
+    def render_while_a_change_commits(request, slug):
+        page_cache.pages_changed()
+        return render(request, slug)
 
-    def change_during_render(found):
-        generation = original(found)
-        generation_at_render.append(generation)
-        page_cache.pages_changed()  # a change commits while this reader renders
-        return generation
+    monkeypatch.setattr(views, "_story_detail", render_while_a_change_commits)
+    Client().get(story.get_absolute_url())
+    monkeypatch.setattr(views, "_story_detail", render)
 
-    page_cache._current_generation = change_during_render
+    assert _read(story.get_absolute_url())[1] > 0
+
+
+def test_a_page_kept_by_other_code_is_not_served(monkeypatch):
+    story = make_story()
+    monkeypatch.setattr(page_cache, "code_fingerprint", lambda: "before-the-deploy")
+    _read(story.get_absolute_url())
+
+    monkeypatch.setattr(page_cache, "code_fingerprint", lambda: "after-the-deploy")
+
+    assert _read(story.get_absolute_url())[1] > 0
+
+
+def test_the_code_fingerprint_follows_the_templates(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>one</p>")
+    settings.BASE_DIR = tmp_path
+    page_cache.code_fingerprint.cache_clear()
     try:
-        client.get(story.get_absolute_url())
+        before = page_cache.code_fingerprint()
+        template.write_text("<p>two</p>")
+        page_cache.code_fingerprint.cache_clear()
+        assert page_cache.code_fingerprint() != before
     finally:
-        page_cache._current_generation = original
+        page_cache.code_fingerprint.cache_clear()
+
+
+def test_without_a_shared_cache_pages_are_not_kept(settings):
+    settings.KEEP_RENDERED_PAGES = False
+    story = make_story()
+    _read(story.get_absolute_url())
 
     assert _read(story.get_absolute_url())[1] > 0
 
@@ -186,3 +215,16 @@ def test_migrate_and_changes_still_work_before_the_cache_table_exists(settings):
 
     story.refresh_from_db()
     assert story.title == "Changed while the cache is missing"
+    response = Client().get(story.get_absolute_url())
+    assert response.status_code == 200 and b"Changed while the cache is missing" in response.content
+
+
+def test_the_page_signals_leave_other_models_to_fast_bulk_deletes():
+    from django.contrib.sessions.models import Session
+    from django.db.models.deletion import Collector
+
+    from outcomes.models import CountedPerson, ModerationTally
+
+    collector = Collector(using="default")
+    for model in (Session, CountedPerson, ModerationTally):
+        assert collector.can_fast_delete(model.objects.all()), model
