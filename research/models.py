@@ -64,7 +64,7 @@ class ExportRequestQuerySet(models.QuerySet):
 class ExportRequest(models.Model):
     """A researcher's request for an export, built by the background worker into a private file
     that they download (each download writes an ExportLog row). The file goes once it expires,
-    or once anyone is erased after it was built."""
+    or once anyone leaves the counted data after it was built (research/receivers.py)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be built")
@@ -72,7 +72,8 @@ class ExportRequest(models.Model):
         READY = "ready", _("Ready to download")
         FAILED = "failed", _("Could not be built")
         EXPIRED = "expired", _("Expired and deleted")
-        ERASED = "erased", _("Deleted after someone erased their data")
+        # Erased, or withdrawn from the statistics in any other way.
+        ERASED = "erased", _("Deleted after data was withdrawn")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("researcher"), on_delete=models.CASCADE,
@@ -85,8 +86,8 @@ class ExportRequest(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.QUEUED, db_index=True)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    # When the current build began reading the database: an erasure committed after this
-    # time may not be reflected in the file, so it is built again.
+    # When the current build began reading the database, by the database's clock: someone
+    # leaving the counted data by this time may be in the file, so it is built again.
     started_at = models.DateTimeField(_("build started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # A random name inside RESEARCH_EXPORT_DIR; never shown and never part of a URL.

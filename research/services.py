@@ -1,8 +1,9 @@
 """Research exports. A researcher asks for one on the page (`research_export_request`); the
 background worker builds it into a private file (`research_export_build`); the researcher who
 asked downloads it, and each download is logged (`research_export_download`). Files go after
-EXPORT_KEEP_DAYS (`research_exports_prune`), and as soon as anyone is erased
-(`research_exports_discard_before`). `research_export` builds one at once, for the benchmark."""
+EXPORT_KEEP_DAYS (`research_exports_prune`), and as soon as anyone leaves the counted data
+(`research_exports_discard_before`, called by research/receivers.py). `research_export` builds
+one at once, for the benchmark."""
 
 import datetime
 import logging
@@ -16,8 +17,10 @@ from typing import BinaryIO
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
+from django.db.models.functions import Now
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from research import formats
@@ -33,8 +36,8 @@ MAX_PENDING = 3
 # A request still waiting or building after this long was lost (say, the worker restarted in
 # the middle of a build): it stops counting towards MAX_PENDING and the prune marks it failed.
 STALE_AFTER = datetime.timedelta(hours=2)
-# An erasure committed during a build sends it back to the queue; after this many builds the
-# request gives up rather than run for ever on a busy day.
+# Someone leaving the counted data (an erasure, say) during a build sends it back to the queue;
+# after this many builds the request gives up rather than run for ever on a busy day.
 MAX_BUILDS = 3
 
 _CONTENT_TYPES = {
@@ -196,15 +199,18 @@ def research_export_build(*, export_id: int) -> None:
     the worker). A failure marks it failed with a short code; the details go to the server log
     only. Does nothing for a request that has gone or is not waiting."""
     for _build in range(MAX_BUILDS):
-        started_at = timezone.now()
+        # The database's clock, which `research_exports_discard_before` reads too: this
+        # worker's own clock may be ahead of the web process's. Read before the claim, so
+        # before any of the build's reads.
+        started_at = database_now()
         claimed = ExportRequest.objects.filter(pk=export_id, status=ExportRequest.Status.QUEUED)
         if not claimed.update(status=ExportRequest.Status.BUILDING, started_at=started_at):
             return
         export = ExportRequest.objects.filter(pk=export_id).select_related("treatment").first()
         if export is None:
             return
-        # Each outcome is written only if nothing changed the row meanwhile: an erasure sends
-        # it back to the queue, the prune may have given up on it.
+        # Each outcome is written only if nothing changed the row meanwhile: someone leaving
+        # the counted data sends it back to the queue, the prune may have given up on it.
         this_build = ExportRequest.objects.filter(
             pk=export_id, status=ExportRequest.Status.BUILDING, started_at=started_at
         )
@@ -220,7 +226,7 @@ def research_export_build(*, export_id: int) -> None:
         if this_build.update(status=ExportRequest.Status.READY, file_name=file_name, size=size,
                              finished_at=timezone.now(), error="", **_counts(result)):
             return
-        # Someone was erased while it was built, so the file may hold them.
+        # Someone left the counted data while it was built, so the file may hold them.
         _delete(file_name)
     ExportRequest.objects.filter(pk=export_id, status=ExportRequest.Status.QUEUED).update(
         status=ExportRequest.Status.FAILED, error="interrupted", finished_at=timezone.now()
@@ -260,16 +266,42 @@ def research_export_download(*, export: ExportRequest,
     return ExportDownload(file, filename, content_type, log)
 
 
-def research_exports_discard_before(*, when: datetime.datetime) -> int:
-    """Once an erasure is committed at `when`, no export built from the database as it was
-    before may be downloaded: every ready file built before it is deleted, and builds that
-    began before it start again. Returns how many files were deleted."""
+def database_now() -> datetime.datetime:
+    """The time by the database server's clock, the one clock the web processes and the
+    workers (perhaps on other machines) share. One query."""
+    connection = connections[ExportRequest.objects.db]
+    now = Now()
+    sql, params = Query(None).get_compiler(connection=connection).compile(now)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        (value,) = cursor.fetchone()
+    for converter in connection.ops.get_db_converters(now):
+        value = converter(value, now, connection)
+    return value
+
+
+def research_exports_discard_before(*, when: datetime.datetime | None = None) -> int:
+    """Once someone has left the counted data (erased, withdrawn, no longer consenting...), no
+    export built from the database as it was before may be downloaded: every ready file whose
+    build began by `when` is deleted, and builds that began by then start again. Returns how
+    many files were deleted; a second call deletes nothing.
+
+    `when` is the database's clock now unless given, and must only be given a time read from
+    it (`database_now`): builds note their start by that clock, whatever machine they run on.
+    Call it once the change is committed. A build that began in the same tick as `when`
+    counts as before it, as it may have read the rows first.
+
+    Two queries when nothing is ready or being built (three with reading the clock)."""
+    when = database_now() if when is None else when
     ExportRequest.objects.filter(
-        status=ExportRequest.Status.BUILDING, started_at__lt=when
+        status=ExportRequest.Status.BUILDING, started_at__lte=when
     ).update(status=ExportRequest.Status.QUEUED)
     # After the builds above: one that finishes in between is ready by now, and found here.
-    ready = ExportRequest.objects.filter(status=ExportRequest.Status.READY, started_at__lt=when)
+    ready = ExportRequest.objects.filter(status=ExportRequest.Status.READY,
+                                         started_at__lte=when)
     doomed = list(ready.values_list("pk", "file_name"))
+    if not doomed:
+        return 0
     ExportRequest.objects.filter(pk__in=[pk for pk, _ in doomed],
                                  status=ExportRequest.Status.READY).update(
         status=ExportRequest.Status.ERASED, file_name="")

@@ -168,7 +168,7 @@ def test_an_erasure_deletes_every_ready_file_built_before_it(client, researcher,
     assert all(download_response(client, e).status_code == 302 for e in exports)
     assert not ExportLog.objects.exists()
     page = client.get("/research/")
-    assert page.text.count("Deleted after someone erased their data") == 4
+    assert page.text.count("Deleted after data was withdrawn") == 4
     # One built afterwards is kept, without them.
     _, text = exported(client, treatment)
     assert len(list(csv.DictReader(io.StringIO(text)))) == 5
