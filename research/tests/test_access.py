@@ -10,7 +10,6 @@ from hindsight.testing import (
     give_authenticator,
     make_moderator,
     make_story,
-    make_treatment,
     sign_in_moderator,
 )
 from research.models import ExportLog
@@ -20,11 +19,6 @@ pytestmark = pytest.mark.django_db
 
 INDEX = "/research/"
 EXPORT = "/research/export/"
-
-
-@pytest.fixture
-def treatment():
-    return make_treatment()
 
 
 def export_post(client, treatment, fmt="csv"):

@@ -16,7 +16,6 @@ from fhir.resources.questionnaire import Questionnaire
 
 from accounts.services import author_for_email, person_erase, story_erase
 from followups.models import FollowUp
-from hindsight.testing import make_treatment, sign_in_moderator
 from research import formats
 from research.deidentify import QUASI_IDENTIFIERS, K, deidentify
 from research.dictionary import COLUMN_NAMES, COLUMNS_BY_NAME
@@ -28,7 +27,6 @@ from research.tests.helpers import (
     counted_story,
     download_response,
     exported,
-    make_researcher,
 )
 from stories.demo.generator import demo_followups, demo_stories
 from stories.models import Story
@@ -37,18 +35,6 @@ from stories.services import story_set_consent, story_withdraw
 pytestmark = pytest.mark.django_db
 
 FORMATS = ["csv", "json", "fhir"]
-
-
-@pytest.fixture
-def treatment():
-    return make_treatment()
-
-
-@pytest.fixture
-def researcher(client):
-    user = make_researcher()
-    sign_in_moderator(client, user)  # password and authenticator code, as the site requires
-    return user
 
 
 def download(client, treatment, fmt) -> str:

@@ -29,7 +29,6 @@ from research.tests.helpers import (
     counted_story,
     download_response,
     exported,
-    make_researcher,
 )
 from stories.models import Story, StoryAwaitingReview, StoryConsent
 from stories.services import (
@@ -45,18 +44,6 @@ from stories.services import (
 pytestmark = pytest.mark.django_db
 
 Status = ExportRequest.Status
-
-
-@pytest.fixture
-def treatment():
-    return make_treatment()
-
-
-@pytest.fixture
-def researcher(client):
-    user = make_researcher()
-    sign_in_moderator(client, user)
-    return user
 
 
 @pytest.fixture

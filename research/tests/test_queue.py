@@ -34,18 +34,6 @@ Status = ExportRequest.Status
 
 
 @pytest.fixture
-def treatment():
-    return make_treatment()
-
-
-@pytest.fixture
-def researcher(client):
-    user = make_researcher()
-    sign_in_moderator(client, user)
-    return user
-
-
-@pytest.fixture
 def queue_only(settings):
     """Tasks wait in the database queue for a worker, as on the site."""
     settings.TASKS = DATABASE_TASKS

@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from accounts.services import author_for_email, person_erase, story_erase
-from hindsight.testing import make_treatment, sign_in_moderator, tasks_run_by
+from hindsight.testing import make_treatment, tasks_run_by
 from research import formats
 from research.models import EXPORT_KEEP_DAYS, ExportLog, ExportRequest
 from research.services import STALE_AFTER, research_export_build
@@ -25,25 +25,12 @@ from research.tests.helpers import (
     counted_story,
     download_response,
     exported,
-    make_researcher,
 )
 
 pytestmark = pytest.mark.django_db
 
 Status = ExportRequest.Status
 HOUSEKEEPING = Path(__file__).resolve().parents[2] / "deploy/systemd/hindsight-housekeeping.service"
-
-
-@pytest.fixture
-def treatment():
-    return make_treatment()
-
-
-@pytest.fixture
-def researcher(client):
-    user = make_researcher()
-    sign_in_moderator(client, user)
-    return user
 
 
 def ready_export(client, treatment, fmt="csv") -> ExportRequest:
