@@ -12,7 +12,6 @@ consent given, an edit of the words) discard nothing. A rolled-back change disca
 and a transaction that makes many such changes (an erasure deleting several stories, say)
 discards once."""
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -20,6 +19,7 @@ from django.dispatch import receiver
 
 from accounts.models import ErasureRecord
 from followups.models import FollowUp
+from hindsight.lib.signals import connect_with_proxies
 from moderation.models import Action, ModerationDecision
 from research.services import research_exports_discard_before
 from stories.models import Story, StoryConsent
@@ -112,9 +112,5 @@ def followup_deleted(sender, instance: FollowUp, using: str | None = None, **kwa
         discard_exports_once_committed(using)
 
 
-# A delete through a proxy (the moderation queue's, in the admin) is sent with the proxy as
-# sender.
-for _model in apps.get_models():
-    if issubclass(_model, Story):
-        post_delete.connect(story_deleted, sender=_model,
-                            dispatch_uid=f"research.story_deleted.{_model._meta.label_lower}")
+# With its proxies: a delete through the moderation queue's (in the admin) names the proxy.
+connect_with_proxies(post_delete, story_deleted, [Story], dispatch_uid="research.story_deleted")

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from hindsight.lib.page_cache import pages_changed
+from hindsight.lib.signals import connect_with_proxies
 
 
 def _shown_on_story_pages() -> tuple[type, ...]:
@@ -27,15 +28,8 @@ def _on_migrate(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    from django.apps import apps
-
     watched = _shown_on_story_pages()
-    # Each model by name, with its proxies (the moderation queue saves stories through one, and
-    # signals name the proxy as sender). Never with no sender: a delete receiver for every
-    # model would stop Django's fast bulk deletes everywhere (sessions, derived rows).
-    for model in apps.get_models():
-        if issubclass(model, watched):
-            uid = f"stories.page_cache.{model._meta.label_lower}"
-            post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}.save")
-            post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}.delete")
+    connect_with_proxies(post_save, _on_change, watched, dispatch_uid="stories.page_cache.save")
+    connect_with_proxies(post_delete, _on_change, watched,
+                         dispatch_uid="stories.page_cache.delete")
     post_migrate.connect(_on_migrate, dispatch_uid="stories.page_cache.migrate")

@@ -54,11 +54,10 @@ def limit_posts(scope: str, *, limit: int, window_seconds: int, identity=None):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            who = identity(request, **kwargs) if identity else person_or_address(request)
-            if request.method == "POST" and not allow(
-                scope, who, limit=limit, window_seconds=window_seconds
-            ):
-                return too_many(request, wait_seconds=window_seconds)
+            if request.method == "POST":
+                who = identity(request, **kwargs) if identity else person_or_address(request)
+                if not allow(scope, who, limit=limit, window_seconds=window_seconds):
+                    return too_many(request, wait_seconds=window_seconds)
             return view(request, *args, **kwargs)
 
         return wrapped
