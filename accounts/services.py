@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import ErasureRecord, email_fingerprint
 from accounts.tasks import send_prepared_email
 from backups.journal import erasure_journal_append
+from discussion.models import Comment
 from followups.models import FollowUp
 from moderation.models import ModerationDecision
 from outcomes.cache import forget_summary
@@ -71,10 +72,31 @@ def person_stories(user: AbstractBaseUser):
 
 def person_comments(user: AbstractBaseUser):
     """Comments written from any of this person's verified addresses."""
-    from discussion.models import Comment
-
     return Comment.objects.filter(commenter__email__in=person_addresses(user)).order_by(
         "-created_at"
+    )
+
+
+def _all_comments_on(stories):
+    return Comment.objects.filter(content_type=ContentType.objects.get_for_model(Story),
+                                  object_id__in=stories.values("pk"))
+
+
+def comments_on_stories(stories):
+    """The comments and replies on these stories, as their readers knew them: they are erased
+    with the stories. Spam and comments their writers deleted go too, but nobody saw them,
+    so they are not counted among what the author is told will go."""
+    return _all_comments_on(stories).exclude(
+        status__in=[Comment.Status.SPAM, Comment.Status.DELETED]
+    )
+
+
+def person_comments_elsewhere(user: AbstractBaseUser):
+    """This person's comments on other people's stories (and pages), as listed on their page:
+    the ones erasing everything deletes, or keeps without their name if they choose. Their
+    comments on their own stories go with those stories whatever they choose."""
+    return person_comments(user).exclude(status=Comment.Status.DELETED).exclude(
+        pk__in=_all_comments_on(person_stories(user)).values("pk")
     )
 
 
@@ -156,7 +178,10 @@ def story_erase(*, story: Story, record: bool = True) -> None:
     treatment_id = story.treatment_id
     transaction.on_commit(lambda: forget_summary(treatment_id))
     email, story_id = story.email, story.pk
-    story.delete()  # follow-ups and consent records go with it
+    # Follow-ups and consent records go with it, and so does its discussion (every comment,
+    # reply and report, with their history): stories take comments, and deleting a page that
+    # takes comments deletes its discussion (discussion.targets.register).
+    story.delete()
     _forget_queued_email({email})
     if record:
         _erasure_record(kind=ErasureRecord.Kind.STORY, email=email, story_ids=[story_id])
@@ -181,7 +206,7 @@ def person_erase(
     for treatment_id in set(stories.values_list("treatment_id", flat=True)):
         transaction.on_commit(lambda t=treatment_id: forget_summary(t))
     _forget_stories(story_ids)
-    stories.delete()
+    stories.delete()  # with the discussion on each (see story_erase)
     for address in addresses:
         commenter_erase(email=address, keep_words_anonymously=keep_comments_anonymously)
     suggestions_forget_addresses(addresses)

@@ -73,12 +73,20 @@ def story_manage(request: HttpRequest, story_id: int) -> HttpResponse:
 
 
 @author_login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts("my-actions", limit=ONE_CLICK_PER_WINDOW, window_seconds=ONE_CLICK_WINDOW_SECONDS)
 def story_withdraw(request: HttpRequest, story_id: int) -> HttpResponse:
-    story = story_services.story_withdraw(story=own_story_or_404(request, story_id))
-    messages.success(request, _("“%s” is no longer shown to anyone.") % story.title)
-    return redirect("accounts:story-manage", story_id=story.pk)
+    """GET says what withdrawing does and asks; only the POST withdraws."""
+    story = own_story_or_404(request, story_id)
+    if not story.in_publication:
+        messages.info(request, _("“%s” is not shown to anyone: there is nothing to withdraw.")
+                      % story.title)
+        return redirect("accounts:story-manage", story_id=story.pk)
+    if request.method == "POST":
+        story = story_services.story_withdraw(story=story)
+        messages.success(request, _("“%s” is no longer shown to anyone.") % story.title)
+        return redirect("accounts:story-manage", story_id=story.pk)
+    return render(request, "accounts/story_withdraw.html", {"story": story})
 
 
 @author_login_required
@@ -129,7 +137,12 @@ def story_erase(request: HttpRequest, story_id: int) -> HttpResponse:
         account_services.story_erase(story=story)
         messages.success(request, _("“%s” and everything with it has been erased.") % title)
         return redirect("accounts:my-stories")
-    return render(request, "accounts/story_erase.html", {"story": story})
+    return render(request, "accounts/story_erase.html", {
+        "story": story,
+        "comments_on_story": account_services.comments_on_stories(
+            Story.objects.filter(pk=story.pk)
+        ).count(),
+    })
 
 
 @author_login_required
@@ -147,8 +160,11 @@ def erase_me(request: HttpRequest) -> HttpResponse:
         logout(request)
         return render(request, "accounts/erased.html")
     stories = account_services.person_stories(request.user)
-    return render(request, "accounts/erase_me.html",
-                  {"stories": stories, "comments": account_services.person_comments(request.user)})
+    return render(request, "accounts/erase_me.html", {
+        "stories": stories,
+        "comments_on_stories": account_services.comments_on_stories(stories).count(),
+        "own_comments": account_services.person_comments_elsewhere(request.user).count(),
+    })
 
 
 @author_login_required

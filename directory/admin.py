@@ -1,11 +1,10 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,22 +17,10 @@ from directory.models import (
     StoryDirectoryLink,
     SuggestionAwaitingReview,
 )
+from moderation.admin import ModeratedAdmin, decision_history
 from moderation.forms import RejectForm
 from moderation.models import RejectReason
-from moderation.services import decisions_for
 from stories.admin import StoryAdmin
-
-
-def _history(subject) -> str:
-    decisions = decisions_for(subject)
-    if not decisions:
-        return "—"
-    return format_html("<ul>{}</ul>", format_html_join(
-        "", "<li>{} · {} · {}{}</li>",
-        ((d.created_at.strftime("%Y-%m-%d %H:%M"), d.get_action_display(),
-          d.moderator or "—", f" · {d.get_reason_display()}" if d.reason else "")
-         for d in decisions),
-    ))
 
 
 class EntrySourceInline(admin.StackedInline):
@@ -98,7 +85,7 @@ class DirectoryEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Decisions"))
     def history(self, entry: DirectoryEntry) -> str:
-        return _history(entry) if entry.pk else "—"
+        return decision_history(entry) if entry.pk else "—"
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -145,23 +132,35 @@ class SuggestionRejectForm(RejectForm):
 
 
 @admin.register(EntrySuggestion)
-class EntrySuggestionAdmin(admin.ModelAdmin):
+class EntrySuggestionAdmin(ModeratedAdmin):
     list_display = ["__str__", "kind", "status", "submitted_at"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "entry__name"]
     list_select_related = ["entry"]
     actions = ["accept_selected", "reject_selected"]
-    change_form_template = "directory/admin/suggestion_change_form.html"
-    fields = ["kind", "entry_link", "status", "submitted_at", "decided_at", "name", "role",
-              "position", "institution", "city", "country", "description", "correction",
-              "sources", "email", "history"]
-    readonly_fields = fields
+    fields = ["kind", "entry_link", "status", "submitted_at", "decided_at", "history",
+              "identifying_details", "name", "role", "position", "institution", "city",
+              "country", "description", "correction", "sources", "email"]
+    readonly_fields = ["kind", "entry_link", "status", "submitted_at", "decided_at", "history",
+                       "identifying_details", "email"]
+    identifying_fields = ["description", "correction"]
+    reject_form_class = SuggestionRejectForm
+    publish_label = _("Save and accept")
+    reject_title = _("Reject this suggestion")
+    reject_explanation = _("Nobody is emailed. Any email address the suggestion holds is "
+                           "deleted.")
 
     def has_add_permission(self, request):
         return False  # suggestions come from the public form
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        # A decided suggestion is a record: only a waiting one can be tidied before accepting.
+        if obj is not None and obj.status != EntrySuggestion.Status.PENDING:
+            return self.fields
+        return self.readonly_fields
 
     @admin.display(description=_("Entry"))
     def entry_link(self, suggestion: EntrySuggestion) -> str:
@@ -173,53 +172,36 @@ class EntrySuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Decisions"))
     def history(self, suggestion: EntrySuggestion) -> str:
-        return _history(suggestion)
+        return decision_history(suggestion)
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path("<int:suggestion_id>/accept/", self.admin_site.admin_view(self.accept_view),
-                 name="{}_{}_accept".format(*info)),
-            path("<int:suggestion_id>/reject/", self.admin_site.admin_view(self.reject_view),
-                 name="{}_{}_reject".format(*info)),
-            *super().get_urls(),
-        ]
+    def can_publish(self, suggestion: EntrySuggestion) -> bool:
+        return suggestion.status == EntrySuggestion.Status.PENDING
 
-    def _check_can_moderate(self, request: HttpRequest) -> None:
-        if not self.has_change_permission(request):
-            raise PermissionDenied
+    can_reject = can_publish
 
-    def accept_view(self, request: HttpRequest, suggestion_id: int) -> HttpResponse:
-        self._check_can_moderate(request)
-        suggestion = get_object_or_404(EntrySuggestion, pk=suggestion_id)
-        if request.method != "POST":
-            return HttpResponseRedirect(
-                reverse("admin:directory_entrysuggestion_change", args=[suggestion.pk])
-            )
-        try:
-            suggestion = services.suggestion_accept(suggestion=suggestion,
-                                                    moderator=request.user)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(self._queue_url())
+    def publish(self, request, suggestion: EntrySuggestion, *,
+                changed_fields: list[str]) -> str:
+        accepted = services.suggestion_accept(suggestion=suggestion, moderator=request.user,
+                                              changed_fields=changed_fields)
+        suggestion.entry_id = accepted.entry_id
+        if accepted.entry_id is None:
+            return _("Accepted. The entry it was about has been removed.")
+        if accepted.kind == EntrySuggestion.Kind.NEW:
+            return _("Accepted: this draft entry was made from it. Check it, add the sources "
+                     "for each claim, then publish it.")
+        return _("Accepted: make the correction in this entry, with its source.")
+
+    def after_publish_url(self, suggestion: EntrySuggestion) -> str:
         if suggestion.entry_id is None:
-            self.message_user(request, _("Accepted. The entry it was about has been removed."))
-            return HttpResponseRedirect(self._queue_url())
-        if suggestion.kind == EntrySuggestion.Kind.NEW:
-            self.message_user(request, _("Accepted: this draft entry was made from it. Check "
-                                         "it, add the sources for each claim, then publish it."))
-        else:
-            self.message_user(request, _("Accepted: make the correction in this entry, with "
-                                         "its source."))
-        return HttpResponseRedirect(
-            reverse("admin:directory_directoryentry_change", args=[suggestion.entry_id])
-        )
+            return self.queue_url()
+        return reverse("admin:directory_directoryentry_change", args=[suggestion.entry_id])
 
-    def reject_view(self, request: HttpRequest, suggestion_id: int) -> HttpResponse:
-        self._check_can_moderate(request)
-        suggestion = get_object_or_404(EntrySuggestion, pk=suggestion_id)
-        return self._reject(request, EntrySuggestion.objects.filter(pk=suggestion.pk),
-                            single=suggestion)
+    def reject(self, request, suggestion: EntrySuggestion, *, reason: str, note: str) -> None:
+        services.suggestion_reject(suggestion=suggestion, moderator=request.user,
+                                   reason=reason, note=note)
+
+    def queue_url(self) -> str:
+        return reverse("admin:directory_suggestionawaitingreview_changelist")
 
     @admin.action(description=_("Accept the selected suggestions"), permissions=["change"])
     def accept_selected(self, request: HttpRequest, queryset: QuerySet[EntrySuggestion]):
@@ -239,9 +221,6 @@ class EntrySuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Reject the selected suggestions…"), permissions=["change"])
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[EntrySuggestion]):
-        return self._reject(request, queryset)
-
-    def _reject(self, request: HttpRequest, queryset, single=None) -> HttpResponse:
         form = SuggestionRejectForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
             rejected = 0
@@ -259,33 +238,25 @@ class EntrySuggestionAdmin(admin.ModelAdmin):
                 self.message_user(request, ngettext("Rejected %d suggestion.",
                                                     "Rejected %d suggestions.", rejected)
                                   % rejected)
-            return HttpResponseRedirect(self._queue_url())
+            return HttpResponseRedirect(self.queue_url())
         return TemplateResponse(request, "directory/admin/reject.html", {
             **self.admin_site.each_context(request),
             "title": _("Reject suggestions"),
             "opts": self.opts,
             "form": form,
             "suggestions": queryset,
-            "single": single,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         })
-
-    def _queue_url(self) -> str:
-        return reverse("admin:directory_suggestionawaitingreview_changelist")
 
 
 @admin.register(SuggestionAwaitingReview)
 class SuggestionAwaitingReviewAdmin(EntrySuggestionAdmin):
-    list_display = ["__str__", "kind", "submitted_at"]
+    list_display = ["__str__", "kind", "submitted_at", "identifying_count"]
     list_filter = ["kind"]
     ordering = ["submitted_at"]  # oldest first: nobody waits longest
 
     def get_queryset(self, request):
         return super().get_queryset(request).pending().order_by("submitted_at", "id")
-
-    def get_urls(self):
-        # The accept and reject views are registered once, under EntrySuggestionAdmin.
-        return super(EntrySuggestionAdmin, self).get_urls()
 
 
 class _StoryLinkFormSet(BaseInlineFormSet):

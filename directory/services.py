@@ -75,15 +75,16 @@ def _close(suggestion: EntrySuggestion, status: str) -> None:
 
 
 @transaction.atomic
-def suggestion_accept(*, suggestion: EntrySuggestion,
-                      moderator: AbstractBaseUser) -> EntrySuggestion:
+def suggestion_accept(*, suggestion: EntrySuggestion, moderator: AbstractBaseUser,
+                      changed_fields: list[str] | None = None) -> EntrySuggestion:
     """Accept a suggestion. A new entry becomes a draft for the moderator to check, give its
     sources and publish; a correction is for the moderator to make in the entry."""
     suggestion = _locked_pending(suggestion)
     if suggestion.kind == EntrySuggestion.Kind.NEW:
         suggestion.entry = _draft_from(suggestion)
     _close(suggestion, EntrySuggestion.Status.ACCEPTED)
-    decision_record(subject=suggestion, action=Action.APPROVE, moderator=moderator)
+    decision_record(subject=suggestion, action=Action.APPROVE, moderator=moderator,
+                    changed_fields=changed_fields)
     return suggestion
 
 

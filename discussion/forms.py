@@ -3,7 +3,8 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from discussion.models import Comment, CommentReport
+from discussion.models import Comment
+from stories.forms import ReaderReportForm
 from stories.validators import validate_no_bidi_controls, validate_not_an_email, validate_not_blank
 
 RENDERED_SALT = "discussion.form-rendered"
@@ -63,14 +64,5 @@ class CommentEditForm(forms.ModelForm):
         self.fields["body"].validators.append(validate_not_blank)
 
 
-class ReportForm(forms.ModelForm):
-    class Meta:
-        model = CommentReport
-        fields = ["reason", "note"]
-        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
-        labels = {"reason": _("What is wrong with this comment?"),
-                  "note": _("Anything a moderator should know (optional)")}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = CommentReport.Reason.choices
+class ReportForm(ReaderReportForm):
+    question = _("What is wrong with this comment?")

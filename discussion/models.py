@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hindsight.lib.markdown import body_changes_on_save, render_author_markdown
+from stories.choices import ReportReason
 
 
 class Commenter(models.Model):
@@ -103,12 +104,7 @@ class Comment(models.Model):
 
 
 class CommentReport(models.Model):
-    class Reason(models.TextChoices):
-        SPAM = "spam", _("Spam or advertising (for example a clinic selling treatment)")
-        ABUSE = "abuse", _("Abusive or hateful")
-        PRIVACY = "privacy", _("It identifies someone")
-        DANGER = "danger", _("Dangerous medical advice")
-        OTHER = "other", _("Something else")
+    Reason = ReportReason  # shared with story reports
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)

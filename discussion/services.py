@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from discussion import rules
+from discussion.erasure import comments_forget
 from discussion.models import ClosedDiscussion, Comment, Commenter, CommentReport
 from discussion.targets import commentable_for
 from discussion.tasks import notify_comment_published, send_commenter_confirmation
@@ -115,7 +116,9 @@ def _publish(comment: Comment) -> None:
 
 
 @transaction.atomic
-def comment_approve(*, comment: Comment, moderator: AbstractBaseUser) -> Comment:
+def comment_approve(
+    *, comment: Comment, moderator: AbstractBaseUser, changed_fields: list[str] | None = None
+) -> Comment:
     # Only the comment's row is locked: PostgreSQL cannot lock the nullable side of a join.
     comment = (
         Comment.objects.select_for_update(of=("self",)).select_related("commenter")
@@ -131,7 +134,8 @@ def comment_approve(*, comment: Comment, moderator: AbstractBaseUser) -> Comment
         commenter.trusted_at = timezone.now()
         commenter.save(update_fields=["trusted_at"])
     comment.reports.update(resolved=True)
-    decision_record(subject=comment, action=Action.APPROVE, moderator=moderator)
+    decision_record(subject=comment, action=Action.APPROVE, moderator=moderator,
+                    changed_fields=changed_fields)
     return comment
 
 
@@ -180,14 +184,30 @@ def comment_report(*, comment: Comment, reason: str, note: str = "") -> CommentR
     return report
 
 
-def can_change_own_comment(comment: Comment, edit_key_hash: str) -> bool:
-    """The same browser, within the edit window, for a comment not taken down."""
+def written_in_browser(comment: Comment, edit_key_hash: str) -> bool:
+    """Written in the browser holding this key, within the edit window."""
     return (
         bool(edit_key_hash)
         and comment.edit_key_hash == edit_key_hash
         and timezone.now() - comment.created_at <= EDIT_WINDOW
-        and comment.status not in (Comment.Status.SPAM, Comment.Status.REJECTED,
-                                   Comment.Status.DELETED)
+    )
+
+
+def can_change_own_comment(comment: Comment, edit_key_hash: str) -> bool:
+    """The same browser, within the edit window, for a comment not taken down."""
+    return written_in_browser(comment, edit_key_hash) and comment.status not in (
+        Comment.Status.SPAM, Comment.Status.REJECTED, Comment.Status.DELETED
+    )
+
+
+def comment_shown_to_browser(comment: Comment, edit_key_hash: str) -> bool:
+    """Published, or still waiting and written in this browser a moment ago. Spam counts as
+    waiting, so its writer is told what any held comment's writer is (its words are not
+    shown back)."""
+    if comment.status == Comment.Status.PUBLISHED:
+        return True
+    return written_in_browser(comment, edit_key_hash) and comment.status in (
+        Comment.Status.UNCONFIRMED, Comment.Status.PENDING, Comment.Status.SPAM
     )
 
 
@@ -238,10 +258,8 @@ def commenter_erase(*, email: str, keep_words_anonymously: bool) -> int:
         return 0
     comments = commenter.comments.all()
     count = comments.count()
-    from accounts.services import forget_objects
-
     # Admin history names the commenter either way.
-    forget_objects(Comment, list(comments.values_list("pk", flat=True)))
+    comments_forget(list(comments.values_list("pk", flat=True)))
     if keep_words_anonymously:
         comments.update(commenter=None, name="", by_story_author=False, edit_key_hash="")
     else:

@@ -10,11 +10,13 @@ from hindsight.lib.emails import send_templated
 @task()
 def send_commenter_confirmation(commenter_id: int, comment_id: int) -> None:
     from discussion.models import Comment, Commenter
+    from discussion.targets import visible_page
     from discussion.tokens import confirm_token
 
     commenter = Commenter.objects.filter(pk=commenter_id, banned_at__isnull=True).first()
     comment = Comment.objects.filter(pk=comment_id).first()
-    if commenter is None or comment is None:
+    # Checked as the worker runs, not as the task was queued: the page may have gone since.
+    if commenter is None or comment is None or visible_page(comment) is None:
         return
     send_templated("comment-confirm", commenter.email, {
         "comment": comment,
@@ -32,7 +34,7 @@ def notify_comment_published(comment_id: int) -> None:
     """Tell the writer of the comment replied to, and the author of the story, by email."""
     from discussion.models import Comment
     from discussion.services import commenter_for, normalise_email
-    from discussion.targets import commentable_for
+    from discussion.targets import commentable_for, visible_page
     from discussion.tokens import unsubscribe_token
 
     comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PUBLISHED).select_related(
@@ -40,7 +42,9 @@ def notify_comment_published(comment_id: int) -> None:
     ).first()
     if comment is None:
         return
-    target = comment.target
+    # Checked as the worker runs, not as the task was queued: since then the page may have
+    # been withdrawn, rejected or erased, and nobody is sent words that no page shows.
+    target = visible_page(comment)
     if target is None:
         return
     page_url = settings.SITE_URL + target.get_absolute_url() + f"#comment-{comment.pk}"

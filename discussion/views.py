@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from discussion import browser, services
 from discussion.forms import CommentEditForm, CommentForm, ReportForm, rendered_at_token
 from discussion.models import Comment
-from discussion.targets import commentable
+from discussion.targets import commentable, visible_page
 from discussion.tokens import commenter_from_confirm_token, from_unsubscribe_token
 from hindsight.lib.ratelimit import (
     allow,
@@ -119,17 +119,30 @@ def comment_posted(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature as error:
         raise Http404 from error
     comment = get_object_or_404(Comment, pk=comment_id)
-    data = browser.state(request)
+    key = browser.key_hash(browser.state(request))
+    # The link is the writer's, but links travel: past the edit window, or from another
+    # browser, it shows only what anyone may see.
+    if not services.comment_shown_to_browser(comment, key):
+        raise Http404("This comment is not shown here.")
     return render(request, "discussion/posted.html", {
-        "comment": comment, "target": comment.target,
-        "can_change": services.can_change_own_comment(comment, browser.key_hash(data)),
+        "comment": comment, "target": _visible_page_or_404(comment),
+        "can_change": services.can_change_own_comment(comment, key),
     })
+
+
+def _visible_page_or_404(comment: Comment):
+    """No page shows a comment's words once its own page is hidden or gone."""
+    page = visible_page(comment)
+    if page is None:
+        raise Http404("The page of this comment is not shown.")
+    return page
 
 
 def _own_comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
     comment = get_object_or_404(Comment, pk=comment_id)
     if not services.can_change_own_comment(comment, browser.key_hash(browser.state(request))):
         raise Http404("This comment can no longer be changed from here.")
+    _visible_page_or_404(comment)
     return comment
 
 
@@ -155,12 +168,13 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _own_comment_or_404(request, comment_id)
     services.comment_delete(comment=comment)
-    return render(request, "discussion/deleted.html", {"target": comment.target})
+    return render(request, "discussion/deleted.html", {"target": visible_page(comment)})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.published(), pk=comment_id)
+    target = _visible_page_or_404(comment)
     form = ReportForm(request.POST or None)
     if request.method == "POST":
         if not allow("comment-report", client_address(request), limit=REPORTS_PER_WINDOW,
@@ -170,7 +184,7 @@ def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
         if form.is_valid():
             services.comment_report(comment=comment, reason=form.cleaned_data["reason"],
                                     note=form.cleaned_data["note"])
-            return render(request, "discussion/reported.html", {"target": comment.target})
+            return render(request, "discussion/reported.html", {"target": target})
     return render(request, "discussion/report.html", {"form": form, "comment": comment})
 
 

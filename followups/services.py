@@ -19,14 +19,18 @@ def followup_submit(*, followup: FollowUp) -> FollowUp:
 
 
 @transaction.atomic
-def followup_approve(*, followup: FollowUp, moderator: AbstractBaseUser) -> FollowUp:
+def followup_approve(
+    *, followup: FollowUp, moderator: AbstractBaseUser, changed_fields: list[str] | None = None
+) -> FollowUp:
+    """Publish a follow-up; `changed_fields` names what the moderator edited with it."""
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     if followup.status == FollowUp.Status.APPROVED:
         raise ValidationError("This follow-up is already approved.")
     followup.status = FollowUp.Status.APPROVED
     followup.published_at = followup.published_at or timezone.now()
     followup.save(update_fields=["status", "published_at"])
-    decision_record(subject=followup, action=Action.APPROVE, moderator=moderator)
+    decision_record(subject=followup, action=Action.APPROVE, moderator=moderator,
+                    changed_fields=changed_fields)
     transaction.on_commit(lambda: forget_summary(followup.story.treatment_id))
     return followup
 

@@ -252,6 +252,8 @@ LANGUAGES = [("en", _("English"))]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# "3 Dec 2026 06:27" wherever Django prints a date without being told how (the admin above all).
+FORMAT_MODULE_PATH = ["hindsight.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -25,7 +25,8 @@ def make_moderator(username: str = "mod") -> "object":
                      "change_storyawaitingreview", "view_moderationdecision",
                      "view_storyrevision", "change_storyrevision", "view_followup",
                      "change_followup", "view_comment", "change_comment",
-                     "view_commentreport", "change_commentreport"):
+                     "view_commentreport", "change_commentreport", "view_storyreport",
+                     "change_storyreport"):
         group.permissions.add(Permission.objects.get(codename=codename))
     user.groups.add(group)
     return user
@@ -152,7 +153,14 @@ def admin_form_data(response) -> dict:
             value = form[name].value()
             if value is None:
                 continue
-            if isinstance(value, (list, dict)):
+            widget = form.fields[name].widget
+            if isinstance(value, dict):
+                # A widget of one input per key (a story's symptoms): name_key → value.
+                for key, answer in value.items():
+                    data[f"{form.add_prefix(name)}_{key}"] = answer
+                continue
+            if isinstance(value, (list, dict)) and not getattr(widget, "allow_multiple_selected",
+                                                                False):
                 value = json.dumps(value)
             data[form.add_prefix(name)] = value
             if form.fields[name].show_hidden_initial:

@@ -3,11 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from moderation.home import with_waiting_queues
+
 admin.site.site_header = _("Hindsight moderation")
 admin.site.site_title = _("Hindsight moderation")
 admin.site.index_title = _("Moderation and content")
 # Moderators sign in through the site's sign-in pages, which add the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
+# The index opens with what waits for moderators, each queue with its count and oldest item.
+admin.site.index = with_waiting_queues(admin.site.index)
 
 urlpatterns = [
     path("", include("pages.urls")),

@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     AUTHOR_EDIT = "author_edit", _("Edited by author")
     APPROVE_EDIT = "approve_edit", _("Author's edit approved")
     REJECT_EDIT = "reject_edit", _("Author's edit rejected")
+    KEEP = "keep", _("Kept published after readers' reports")
 
 
 class RejectReason(models.TextChoices):

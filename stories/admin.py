@@ -1,19 +1,24 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from discussion.services import discussion_close, discussion_reopen
-from moderation.admin import reason_page
+from moderation.admin import PUBLISH, ModeratedAdmin, decision_history, reason_page
 from moderation.forms import reject_form
-from moderation.services import decisions_for
 from stories import services
-from stories.models import Story, StoryAwaitingReview, StoryConsent, StoryRevision
+from stories.admin_forms import REVISION_TEXT_FIELDS, RevisionAdminForm, StoryAdminForm
+from stories.models import (
+    Story,
+    StoryAwaitingReview,
+    StoryConsent,
+    StoryReport,
+    StoryRevision,
+)
 
 
 class StoryConsentInline(admin.TabularInline):
@@ -27,21 +32,70 @@ class StoryConsentInline(admin.TabularInline):
         return False
 
 
+def story_links(story: Story) -> str:
+    """A story's moderation page and, when it is published, its public page."""
+    links = [format_html('<a href="{}">{}</a>',
+                         reverse("admin:stories_story_change", args=[story.pk]), story)]
+    if story.is_public:
+        links.append(format_html('<a href="{}">{}</a>', story.get_absolute_url(),
+                                 _("its public page")))
+    return format_html_join(" · ", "{}", ((link,) for link in links))
+
+
+class StoryReportInline(admin.TabularInline):
+    """What readers reported about the story; dealt with by the decision taken on it."""
+
+    model = StoryReport
+    fields = ["reason", "note", "resolved", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("reports from readers")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Shown only when there is something readers said.
+        return obj is not None and obj.reports.exists() and super().has_view_permission(
+            request, obj)
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = _("reports")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Reported by a reader, not yet dealt with"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(reports__resolved=False).distinct()
+        return queryset
+
+
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(ModeratedAdmin):
+    form = StoryAdminForm
     list_display = [
         "title", "treatment", "status", "result", "procedure_status", "submitted_at", "is_demo",
     ]
-    list_filter = ["status", "treatment", "result", "procedure_status", "is_demo"]
+    list_filter = [ReportedFilter, "status", "treatment", "result", "procedure_status",
+                   "is_demo"]
     search_fields = ["title", "display_name"]
     date_hierarchy = "submitted_at"
     list_select_related = ["treatment"]
     actions = ["approve_selected", "reject_selected", "close_comments", "reopen_comments"]
-    inlines = [StoryConsentInline]
-    change_form_template = "admin/stories/story/change_form.html"
+    inlines = [StoryReportInline, StoryConsentInline]
+    identifying_fields = ["title", "body", "display_name", "city", "clinic", "treated_by",
+                          "complications_other"]
+    publish_label = _("Save and publish")
+    reject_title = _("Reject this story")
+    reject_explanation = _("The author is emailed the reason and your note.")
     readonly_fields = [
         "status", "slug", "submitted_at", "email_confirmed_at", "published_at", "updated_at",
         "consent_publish", "consent_statistics", "is_demo", "public_link", "history",
+        "identifying_details",
     ]
     fieldsets = [
         (_("Moderation"), {"fields": [
@@ -51,7 +105,7 @@ class StoryAdmin(admin.ModelAdmin):
         (_("The story"), {
             "description": _("Edit to remove names, places or details that identify anyone "
                              "before approving. Every edit is recorded."),
-            "fields": ["title", "body", "display_name"],
+            "fields": ["identifying_details", "title", "body", "display_name"],
         }),
         (_("The treatment"), {"fields": [
             "treatment", "procedure_status", "treated_month", "treated_year", "country", "city",
@@ -84,70 +138,44 @@ class StoryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Decisions"))
     def history(self, story: Story) -> str:
-        decisions = decisions_for(story)
-        if not decisions:
-            return "—"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{} · {} · {} {}</li>",
-                (
-                    (
-                        d.created_at.strftime("%Y-%m-%d %H:%M"),
-                        d.get_action_display(),
-                        d.moderator or _("the author"),
-                        f"· {d.get_reason_display()}" if d.reason else "",
-                    )
-                    for d in decisions
-                ),
-            ),
-        )
+        return decision_history(story)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            services.story_record_edit(
-                story=obj, moderator=request.user, changed_fields=list(form.changed_data)
-            )
+    # Decisions, taken from the story's own page after its edits are saved.
+    def can_publish(self, story: Story) -> bool:
+        if story.status == Story.Status.APPROVED:
+            return story.reports.filter(resolved=False).exists()  # keep it, reports read
+        return story.status in (Story.Status.PENDING, Story.Status.REJECTED)
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "<int:story_id>/approve/",
-                self.admin_site.admin_view(self.approve_view),
-                name="{}_{}_approve".format(*info),
-            ),
-            path(
-                "<int:story_id>/reject/",
-                self.admin_site.admin_view(self.reject_view),
-                name="{}_{}_reject".format(*info),
-            ),
-            *super().get_urls(),
-        ]
+    def decision_buttons(self, story):
+        buttons = super().decision_buttons(story)
+        if story is not None and story.status == Story.Status.APPROVED:
+            buttons = [(name, _("Save and keep it published") if name == PUBLISH else label)
+                       for name, label in buttons]
+        return buttons
 
-    def _check_can_moderate(self, request: HttpRequest) -> None:
-        if not self.has_change_permission(request):
-            raise PermissionDenied
+    def can_reject(self, story: Story) -> bool:
+        return story.status in (Story.Status.PENDING, Story.Status.APPROVED)
 
-    def approve_view(self, request: HttpRequest, story_id: int) -> HttpResponse:
-        self._check_can_moderate(request)
-        if request.method != "POST":
-            return HttpResponseRedirect(self._change_url(story_id))
-        story = get_object_or_404(Story, pk=story_id)
-        try:
-            services.story_approve(story=story, moderator=request.user)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
-            self.message_user(request, _("Approved and published: %s") % story.title)
-        return HttpResponseRedirect(self._queue_url())
+    def publish(self, request, story: Story, *, changed_fields: list[str]) -> str:
+        if story.status == Story.Status.APPROVED:
+            services.story_keep_published(story=story, moderator=request.user,
+                                          changed_fields=changed_fields)
+            return _("Kept published; the reports are marked dealt with: %s") % story.title
+        services.story_approve(story=story, moderator=request.user,
+                               changed_fields=changed_fields)
+        return _("Approved and published: %s") % story.title
 
-    def reject_view(self, request: HttpRequest, story_id: int) -> HttpResponse:
-        self._check_can_moderate(request)
-        story = get_object_or_404(Story, pk=story_id)
-        return self._reject(request, Story.objects.filter(pk=story.pk), single=story)
+    def reject(self, request, story: Story, *, reason: str, note: str) -> None:
+        services.story_reject(story=story, moderator=request.user, reason=reason, note=note)
+
+    def queue_url(self) -> str:
+        return reverse("admin:stories_storyawaitingreview_changelist")
+
+    def after_publish_url(self, story: Story) -> str:
+        if story.status == Story.Status.APPROVED and story.published_at and \
+                story.reports.exists():
+            return reverse("admin:stories_story_changelist") + "?reported=open"
+        return self.queue_url()
 
     @admin.action(description=_("Approve and publish the selected stories"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
@@ -188,9 +216,6 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected stories…"))
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Story]):
         self._check_can_moderate(request)
-        return self._reject(request, queryset)
-
-    def _reject(self, request, queryset, single: Story | None = None) -> HttpResponse:
         form = reject_form(request)
         if form.is_valid():
             rejected = 0
@@ -211,20 +236,18 @@ class StoryAdmin(admin.ModelAdmin):
                     request,
                     ngettext("Rejected %d story.", "Rejected %d stories.", rejected) % rejected,
                 )
-            return HttpResponseRedirect(self._queue_url())
-        return reason_page(self, request, form, queryset, title=_("Reject stories"),
-                           single=single)
+            return HttpResponseRedirect(self.queue_url())
+        return reason_page(self, request, form, queryset, title=_("Reject stories"))
 
-    def _change_url(self, story_id: int) -> str:
-        return reverse("admin:stories_story_change", args=[story_id])
-
-    def _queue_url(self) -> str:
-        return reverse("admin:stories_storyawaitingreview_changelist")
+    def _check_can_moderate(self, request: HttpRequest) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
 
 
 @admin.register(StoryAwaitingReview)
 class StoryAwaitingReviewAdmin(StoryAdmin):
-    list_display = ["title", "treatment", "result", "procedure_status", "email_confirmed_at"]
+    list_display = ["title", "treatment", "result", "procedure_status", "email_confirmed_at",
+                    "identifying_count"]
     list_filter = ["treatment", "result", "procedure_status"]
     date_hierarchy = None
     ordering = ["email_confirmed_at"]  # oldest first: nobody waits longest
@@ -232,22 +255,25 @@ class StoryAwaitingReviewAdmin(StoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).awaiting_review().order_by("email_confirmed_at")
 
-    def get_urls(self):
-        # The approve and reject views are registered once, under StoryAdmin.
-        return super(StoryAdmin, self).get_urls()
-
 
 @admin.register(StoryRevision)
-class StoryRevisionAdmin(admin.ModelAdmin):
-    """Authors' edits of published stories, each shown as what it would change."""
+class StoryRevisionAdmin(ModeratedAdmin):
+    """Authors' edits of published stories, each shown as what it would change. The moderator
+    may edit the proposed text (to take out identifying details) before approving it."""
 
-    list_display = ["__str__", "story", "status", "submitted_at"]
+    form = RevisionAdminForm
+    list_display = ["__str__", "story", "status", "submitted_at", "identifying_count"]
     list_filter = ["status"]
     list_select_related = ["story"]
     ordering = ["submitted_at"]
-    readonly_fields = ["story", "status", "submitted_at", "changes_table"]
-    fields = readonly_fields
-    actions = ["approve_selected", "reject_selected"]
+    readonly_fields = ["story_link", "status", "submitted_at", "changes_table",
+                       "identifying_details"]
+    publish_label = _("Save and publish this edit")
+    reject_title = _("Reject this edit")
+    reject_explanation = _("The published version stays as it is. The author is not emailed.")
+
+    def get_fields(self, request, obj=None):
+        return [*self.readonly_fields, *REVISION_TEXT_FIELDS]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=StoryRevision.Status.PENDING)
@@ -258,6 +284,10 @@ class StoryRevisionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("Story"))
+    def story_link(self, revision: StoryRevision) -> str:
+        return story_links(revision.story)
+
     @admin.display(description=_("What the edit changes"))
     def changes_table(self, revision: StoryRevision) -> str:
         return format_html(
@@ -267,6 +297,27 @@ class StoryRevisionAdmin(admin.ModelAdmin):
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                              revision.changes()),
         )
+
+    def identifying_texts(self, revision: StoryRevision) -> list[tuple[str, str]]:
+        return [(Story._meta.get_field(name).verbose_name,
+                 str(revision.proposed.get(name) or ""))
+                for name in REVISION_TEXT_FIELDS]
+
+    def decision_subject(self, revision: StoryRevision):
+        return revision.story
+
+    def can_publish(self, revision: StoryRevision) -> bool:
+        return revision.status == StoryRevision.Status.PENDING
+
+    can_reject = can_publish
+
+    def publish(self, request, revision: StoryRevision, *, changed_fields: list[str]) -> str:
+        story = services.revision_approve(revision=revision, moderator=request.user)
+        return _("The edit is published: %s") % story.title
+
+    def reject(self, request, revision: StoryRevision, *, reason: str, note: str) -> None:
+        services.revision_reject(revision=revision, moderator=request.user, reason=reason,
+                                 note=note)
 
     @admin.action(description=_("Approve the selected edits"), permissions=["change"])
     def approve_selected(self, request: HttpRequest, queryset) -> None:
@@ -288,3 +339,5 @@ class StoryRevisionAdmin(admin.ModelAdmin):
             self.message_user(request, _("Rejected; the published version stays."))
             return HttpResponseRedirect(request.get_full_path())
         return reason_page(self, request, form, queryset, title=_("Reject edits"))
+
+    actions = ["approve_selected", "reject_selected"]

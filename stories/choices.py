@@ -150,3 +150,14 @@ CURRENCIES = [
     ("EGP", "EGP — Egyptian pound"),
     ("CRC", "CRC — Costa Rican colón"),
 ]
+
+
+class ReportReason(models.TextChoices):
+    """What a reader can say is wrong with something published: a story or a comment. Both
+    report forms and both report models use these, so moderators read one vocabulary."""
+
+    SPAM = "spam", _("Spam or advertising (for example a clinic selling treatment)")
+    ABUSE = "abuse", _("Abusive or hateful")
+    PRIVACY = "privacy", _("It identifies someone")
+    DANGER = "danger", _("Dangerous medical advice")
+    OTHER = "other", _("Something else")

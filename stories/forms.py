@@ -18,6 +18,7 @@ from stories.choices import (
     MsType,
     ProcedureKind,
     ProcedureStatus,
+    ReportReason,
     Result,
     Sex,
     Symptom,
@@ -25,8 +26,12 @@ from stories.choices import (
     TreatedAgain,
     Vein,
 )
-from stories.models import CONSENT_TEXTS, Story
-from stories.validators import validate_not_an_email, validate_not_blank
+from stories.models import CONSENT_TEXTS, REPORT_NOTE_MAX_LENGTH, Story
+from stories.validators import (
+    validate_no_bidi_controls,
+    validate_not_an_email,
+    validate_not_blank,
+)
 from treatments.models import Treatment
 
 EARLIEST_YEAR = 1950
@@ -362,3 +367,37 @@ class StoryFilterForm(forms.Form):
                 if value and name not in self.errors
             }
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class ReaderReportForm(forms.Form):
+    """A reader tells moderators what is wrong with something published: a reason and an
+    optional note. Story and comment reports both use it; a subclass names the thing in
+    `question`."""
+
+    question = _("What is wrong with this?")
+
+    reason = forms.ChoiceField(
+        label=question, choices=ReportReason.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what is wrong, even if it is “Something else”.")},
+    )
+    note = forms.CharField(
+        label=_("Anything a moderator should know"), required=False,
+        max_length=REPORT_NOTE_MAX_LENGTH,
+        help_text=_("At most 1,000 characters. Only moderators read it; it is never published."),
+        validators=[validate_no_bidi_controls],
+        error_messages={"max_length": _(
+            "Shorten the note to 1,000 characters or fewer: it has %(show_value)d."
+        )},
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = self.question
+        # No maxlength on the box: a browser cuts a longer paste without a word. The server
+        # says how long it is instead, and keeps all of it in the box to shorten.
+        self.fields["note"].widget.attrs.pop("maxlength", None)
+
+
+class StoryReportForm(ReaderReportForm):
+    question = _("What is wrong with this story?")

@@ -4,7 +4,12 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -24,6 +29,7 @@ from stories.choices import (
     MsType,
     ProcedureKind,
     ProcedureStatus,
+    ReportReason,
     Result,
     Sex,
     SymptomChange,
@@ -232,6 +238,14 @@ class Story(models.Model):
         return self.status == self.Status.APPROVED and self.consent_publish
 
     @property
+    def in_publication(self) -> bool:
+        """Published, or on its way there (waiting for the email or a moderator): the author's
+        consents and reminders act on it now, and it can be withdrawn. A withdrawn or rejected
+        story waits for its author instead (to send it back, or to edit it)."""
+        return self.status in (self.Status.UNCONFIRMED, self.Status.PENDING,
+                               self.Status.APPROVED)
+
+    @property
     def had_procedure(self) -> bool:
         return self.procedure_status == ProcedureStatus.HAD
 
@@ -382,3 +396,32 @@ class StoryRevision(models.Model):
             if current != proposed:
                 rows.append((field.verbose_name, current, proposed))
         return rows
+
+
+REPORT_NOTE_MAX_LENGTH = 1000
+
+
+class StoryReport(models.Model):
+    """A reader says something is wrong with a published story. Open reports wait for a
+    moderator; the note is the reader's own words, kept as plain text and never rendered."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
+    # A TextField's max_length only sizes a form's widget, so the length is also a validator:
+    # a service called without the form is held to the same limit.
+    note = models.TextField(
+        _("note"), max_length=REPORT_NOTE_MAX_LENGTH, blank=True,
+        validators=[MaxLengthValidator(REPORT_NOTE_MAX_LENGTH), ProhibitNullCharactersValidator(),
+                    validate_no_bidi_controls],
+    )
+    resolved = models.BooleanField(_("dealt with"), default=False)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("story report")
+        verbose_name_plural = _("story reports")
+        indexes = [models.Index(fields=["resolved", "created_at"], name="storyreport_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · story {self.story_id}"

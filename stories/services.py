@@ -20,6 +20,7 @@ from stories.models import (
     StoryConsent,
     StoryRevision,
 )
+from stories.reports import story_reports_resolve
 from stories.tasks import CONFIRM_SALT, email_check, send_story_email
 
 
@@ -78,7 +79,12 @@ def story_confirm_email(*, story: Story) -> Story:
 
 
 @transaction.atomic
-def story_approve(*, story: Story, moderator: AbstractBaseUser, note: str = "") -> Story:
+def story_approve(
+    *, story: Story, moderator: AbstractBaseUser, note: str = "",
+    changed_fields: list[str] | None = None,
+) -> Story:
+    """Publish a story. `changed_fields` names what the moderator edited with the decision
+    (already saved, in the same transaction), for the decision log."""
     story = Story.objects.select_for_update().get(pk=story.pk)
     if story.status not in (Story.Status.PENDING, Story.Status.REJECTED):
         raise ValidationError(
@@ -89,7 +95,8 @@ def story_approve(*, story: Story, moderator: AbstractBaseUser, note: str = "") 
     story.assign_slug()
     story.published_at = story.published_at or timezone.now()
     story.save(update_fields=["status", "slug", "published_at", "updated_at"])
-    decision_record(subject=story, action=Action.APPROVE, moderator=moderator, note=note)
+    decision_record(subject=story, action=Action.APPROVE, moderator=moderator, note=note,
+                    changed_fields=changed_fields)
     send_story_email.enqueue(story.pk, "approved")
     transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
@@ -109,11 +116,25 @@ def story_reject(
         raise ValidationError("Say why in the note when the reason is 'another reason'.")
     story.status = Story.Status.REJECTED
     story.save(update_fields=["status", "updated_at"])
+    story_reports_resolve(story=story)
     decision_record(
         subject=story, action=Action.REJECT, moderator=moderator, reason=reason, note=note
     )
     send_story_email.enqueue(story.pk, "rejected")
     transaction.on_commit(lambda: forget_summary(story.treatment_id))
+    return story
+
+
+@transaction.atomic
+def story_keep_published(
+    *, story: Story, moderator: AbstractBaseUser, changed_fields: list[str] | None = None
+) -> Story:
+    """A moderator read what readers reported and keeps the story up (edited or not)."""
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if not story_reports_resolve(story=story):
+        raise ValidationError("Nobody has reported this story since it was last checked.")
+    decision_record(subject=story, action=Action.KEEP, moderator=moderator,
+                    changed_fields=changed_fields)
     return story
 
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("share/sent/", views.story_share_sent, name="share-sent"),
     path("confirm/<str:token>/", views.story_confirm, name="confirm"),
     path("<slug:slug>/", views.story_detail, name="detail"),
+    path("<slug:slug>/report/", views.story_report, name="report"),
+    path("<slug:slug>/report/sent/", views.story_report_sent, name="report-sent"),
 ]

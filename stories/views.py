@@ -14,8 +14,8 @@ from hindsight.lib.http import public_page
 from hindsight.lib.links import link_snippet
 from hindsight.lib.page_cache import kept_or_rendered
 from hindsight.lib.ratelimit import allow, client_address, too_many
-from stories import services
-from stories.forms import StoryFilterForm, StoryForm
+from stories import reports, services
+from stories.forms import StoryFilterForm, StoryForm, StoryReportForm
 from stories.models import Story
 from treatments.models import Treatment
 
@@ -24,6 +24,9 @@ STORIES_PER_PAGE = 20
 SHARES_PER_WINDOW = 10
 CONFIRMS_PER_WINDOW = 20
 WINDOW_SECONDS = 3600
+# Reports, as for comments: a reader sends a few in ten minutes, a script a flood.
+REPORTS_PER_WINDOW = 10
+REPORT_WINDOW_SECONDS = 600
 
 
 def _countries_with_stories() -> list[tuple[str, str]]:
@@ -122,3 +125,35 @@ def story_confirm(request: HttpRequest, token: str) -> HttpResponse:
         story = services.story_confirm_email(story=story)
         return render(request, "stories/confirm_done.html", {"story": story})
     return render(request, "stories/confirm.html", {"story": story, "token": token})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def story_report(request: HttpRequest, slug: str) -> HttpResponse:
+    """Anyone may report a public story. The form lives here, not on the story page, so that
+    page stays cacheable: no CSRF token, no cookie."""
+    story = get_object_or_404(Story.objects.public(), slug=slug)
+    form = StoryReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not allow("story-report", client_address(request), limit=REPORTS_PER_WINDOW,
+                     window_seconds=REPORT_WINDOW_SECONDS):
+            form.is_valid()
+            form.add_error(None, _(
+                "Many reports have been sent from this connection in the last few minutes. "
+                "Please wait ten minutes, then press “Send the report” again: what you wrote is "
+                "still here."
+            ))
+            response = render(request, "stories/report.html", {"form": form, "story": story},
+                              status=429)
+            response["Retry-After"] = str(REPORT_WINDOW_SECONDS)
+            return response
+        if form.is_valid():
+            reports.story_report(story=story, reason=form.cleaned_data["reason"],
+                                 note=form.cleaned_data["note"])
+            return redirect("stories:report-sent", slug=story.slug)
+    return render(request, "stories/report.html", {"form": form, "story": story})
+
+
+def story_report_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    # The story may have been taken down since: then the page only says thank you.
+    story = Story.objects.public().filter(slug=slug).only("slug", "title").first()
+    return render(request, "stories/report_sent.html", {"story": story})

@@ -199,8 +199,9 @@ ACTIONS = {
         and ModerationDecision.objects.filter(action=Action.EDIT, object_id=s.pk).exists(),
     ),
     "approve": Act(
-        "post", lambda s: reverse("admin:stories_story_approve", args=[s.pk]),
+        "post", lambda s: reverse("admin:stories_story_change", args=[s.pk]),
         status=Story.Status.PENDING,
+        data=lambda people, s: admin_change_data(people, s, _publish="1"),
         happened=lambda s, before: _story_now(s).status == Story.Status.APPROVED,
     ),
 }

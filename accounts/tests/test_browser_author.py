@@ -315,9 +315,10 @@ def test_an_author_withdraws_then_erases_a_story_then_everything(
     public_url = url(live_server, gone.get_absolute_url())
     sign_in_author(page, live_server)
 
-    # Withdraw: hidden from everyone at once.
+    # Withdraw (after the question): hidden from everyone at once.
     open_story_from_your_stories(page, gone.title)
-    page.get_by_role("button", name="Withdraw it from public view").click()
+    page.get_by_role("link", name="Withdraw it from public view").click()
+    page.get_by_role("button", name="Yes, withdraw it").click()
     expect(page.get_by_role("status")).to_have_text("“The story I take back” is no longer "
                                                     "shown to anyone.")
     expect(page.get_by_role("main")).to_contain_text(

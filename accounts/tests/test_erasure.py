@@ -145,7 +145,9 @@ def person(settings):
 def moderate_and_follow_up(person, admin_path: str) -> None:
     story, moderator, admin = person["approved"], person["moderator"], person["admin"]
     moderator_edits_in_the_admin(story, moderator, admin_path)
-    response = signed_in(moderator).post(reverse("admin:stories_story_approve", args=[story.pk]))
+    client = signed_in(moderator)
+    url = reverse("admin:stories_story_change", args=[story.pk])
+    response = client.post(url, {**admin_form_data(client.get(url)), "_publish": "1"})
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.status == Story.Status.APPROVED and story.body == EDITED_BODY

@@ -183,12 +183,21 @@ def _baselines(moderator_client: Client) -> dict[str, Baseline]:
     add_source(entry, title="The blog page this site grew from", url="")
     suggestion = services.suggestion_submit(kind="correction", entry=entry,
                                             correction="Benign\ncorrection", sources="x")
+    # A waiting new entry's page has its text in editable boxes, to tidy before accepting.
+    new = services.suggestion_submit(
+        kind="new", name="Benign name", role="clinician", position="Benign position",
+        institution="Benign institution", city="Benign city", country="PL",
+        description="Benign\ndescription; the helper marks benign@example.org", sources="x")
     client = Client()
+    admin_baseline = Baseline()
+    for shown in (suggestion, new):
+        admin_baseline.add(moderator_client.get(reverse(
+            "admin:directory_entrysuggestion_change", args=[shown.pk])).content.decode())
+    new.delete()
     return {
         "detail": Baseline().add(client.get(entry.get_absolute_url()).content.decode()),
         "list": Baseline().add(client.get(reverse("directory:list")).content.decode()),
-        "admin": Baseline().add(moderator_client.get(reverse(
-            "admin:directory_entrysuggestion_change", args=[suggestion.pk])).content.decode()),
+        "admin": admin_baseline,
     }
 
 

@@ -34,6 +34,14 @@ def _new(**fields) -> EntrySuggestion:
     return services.suggestion_submit(**{**defaults, **fields})
 
 
+def _accept(client, suggestion, **edits):
+    """Press "Save and accept" on the suggestion's own page, with any edits typed first."""
+    url = reverse("admin:directory_entrysuggestion_change", args=[suggestion.pk])
+    data = admin_form_data(client.get(url))
+    data.update(edits, _publish="1")
+    return client.post(url, data)
+
+
 def _entry_form_data(response) -> dict:
     data = admin_form_data(response)
     data["treatments"] = []  # a many-to-many field: no value is sent when none is chosen
@@ -97,8 +105,7 @@ def test_a_suggestion_is_decided_once(moderator):
 
 def test_accepting_from_the_admin_takes_the_moderator_to_the_draft(signed_in):
     suggestion = _new()
-    response = signed_in.post(
-        reverse("admin:directory_entrysuggestion_accept", args=[suggestion.pk]))
+    response = _accept(signed_in, suggestion)
 
     entry = DirectoryEntry.objects.get()
     assert response.status_code == 302
@@ -108,11 +115,23 @@ def test_accepting_from_the_admin_takes_the_moderator_to_the_draft(signed_in):
     assert "this draft entry was made from it" in page
 
 
+def test_an_edit_made_on_the_page_is_kept_by_accepting(signed_in):
+    suggestion = _new(description="Performs it. Ask for his nurse Maria Rossi on 020 7946 0958.")
+    _accept(signed_in, suggestion, description="Performs venous angioplasty.")
+
+    entry = DirectoryEntry.objects.get()
+    assert entry.description == "Performs venous angioplasty."
+    suggestion.refresh_from_db()
+    assert "Maria" not in suggestion.description
+    approve = ModerationDecision.objects.get(action=Action.APPROVE)
+    assert approve.changed_fields == ["description"]
+
+
 def test_accepting_a_correction_changes_nothing_by_itself(signed_in):
     entry = make_entry()
     suggestion = services.suggestion_submit(kind="correction", entry=entry,
                                             correction="Wrong city.")
-    signed_in.post(reverse("admin:directory_entrysuggestion_accept", args=[suggestion.pk]))
+    _accept(signed_in, suggestion)
 
     suggestion.refresh_from_db()
     assert suggestion.status == EntrySuggestion.Status.ACCEPTED
@@ -153,7 +172,8 @@ def test_someone_without_the_permission_cannot_accept(client):
     sign_in_moderator(client, make_moderator("story-only"))
     suggestion = _new()
     response = client.post(
-        reverse("admin:directory_entrysuggestion_accept", args=[suggestion.pk]))
+        reverse("admin:directory_entrysuggestion_change", args=[suggestion.pk]),
+        {"_publish": "1"})
     assert response.status_code == 403
     suggestion.refresh_from_db()
     assert suggestion.status == EntrySuggestion.Status.PENDING

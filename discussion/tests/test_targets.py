@@ -42,3 +42,15 @@ def test_an_unregistered_kind_is_not_found(client):
 
     assert client.get(reverse("discussion:write", args=["treatment", treatment.pk])
                       ).status_code == 404
+
+
+def test_deleting_a_page_of_any_registered_kind_deletes_its_discussion(
+    client, treatments_take_comments
+):
+    treatment = make_treatment()
+    client.post(reverse("discussion:write", args=["treatment", treatment.pk]), comment_data())
+    assert Comment.objects.exists()
+
+    treatment.delete()
+
+    assert not Comment.objects.exists()

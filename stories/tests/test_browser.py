@@ -190,7 +190,7 @@ def test_a_story_goes_from_the_form_through_moderation_to_the_public_list(
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("story awaiting review"))
     assert_no_axe_violations(page, "moderation queue")
     page.get_by_role("link", name=TITLE).click()
-    approve = page.get_by_role("button", name="Approve and publish")
+    approve = page.get_by_role("button", name="Save and publish")
     expect(approve).to_be_visible()
     assert_no_axe_violations(page, "story in the admin")
     approve.click()

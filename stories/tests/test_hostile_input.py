@@ -154,10 +154,11 @@ def _column_problems(story: Story) -> list[str]:
 
 # --- Reading pages ---------------------------------------------------------------------------
 
-# A story's own address, as a path or absolute; and links that only change the page's query.
+# A story's own addresses (its page, its report form), as a path or absolute; and links that
+# only change the page's query.
 _OWN_URL = re.compile(
     r"^(?:" + re.escape(django_settings.SITE_URL) + r")?"
-    r"(?:/stories/[a-z0-9_-]+/|/comments/story/[0-9]+/write/)$"
+    r"(?:/stories/[a-z0-9_-]+/(?:report/)?|/comments/story/[0-9]+/write/)$"
 )
 
 

@@ -34,6 +34,7 @@ MODERATOR_PERMISSIONS = [
     ("stories", "storyawaitingreview", ["view", "change"]),
     ("stories", "storyconsent", ["view"]),
     ("stories", "storyrevision", ["view", "change"]),
+    ("stories", "storyreport", ["view", "change"]),
     ("followups", "followup", ["view", "change"]),
     ("discussion", "comment", ["view", "change"]),
     ("discussion", "commentreport", ["view", "change"]),
