@@ -191,6 +191,7 @@ class Run:
         self.approval_problems: list[str] = []
         self.lost: list[str] = []
         self.benign_comment_id = 0
+        self.benign_story_report = ""
 
     # --- requests, counted and checked ---------------------------------------------------
 
@@ -389,15 +390,21 @@ def _benign_pages(run: Run, targets: dict) -> None:
     if not published["stories"] or not published["comments"] or not published["followups"]:
         raise RuntimeError(f"the benign story and comment were not published: {published}")
     run.benign_comment_id = published["comments"][0]["id"]
+    run.benign_story_report = published["stories"][0]["url"] + "report/"
     visitor = run.visitor()
     for path, params in [
         (published["stories"][0]["url"], None), (published["comments"][0]["url"], None),
         (published["followups"][0]["url"], None),
         ("/stories/", None), ("/", None), ("/search/", {"q": marker}),
-        (f"/comments/{run.benign_comment_id}/report/", None),
+        (f"/comments/{run.benign_comment_id}/report/", None), (run.benign_story_report, None),
         (f"/comments/story/{story['pk']}/write/", {"reply_to": str(run.benign_comment_id)}),
     ]:
         run.allowed.add(visitor.get(path, params).text)
+    for reason in ("nonsense", "spam"):
+        response = run.visitor().post(run.benign_story_report, {
+            "csrfmiddlewaretoken": run.forms["comment"]["csrfmiddlewaretoken"],
+            "reason": reason, "note": "A note."})
+        run.allowed.add(response.text)
     response = visitor.post(f"/comments/{run.benign_comment_id}/report/",
                             {"csrfmiddlewaretoken": run.forms["comment"]["csrfmiddlewaretoken"],
                              "reason": "nonsense"})
@@ -555,6 +562,9 @@ def _one_string(run: Run, targets: dict, number: int, corpus: str, index: int,
     send(visitor, label, "POST", f"/comments/{run.benign_comment_id}/report/",
          {"csrfmiddlewaretoken": run.forms["comment"]["csrfmiddlewaretoken"],
           "reason": text if number % 3 == 1 else "other", "note": text})
+    send(visitor, label, "POST", run.benign_story_report,
+         {"csrfmiddlewaretoken": run.forms["comment"]["csrfmiddlewaretoken"],
+          "reason": text if number % 3 == 2 else "other", "note": text})
     visitor.close()
 
 
