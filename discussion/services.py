@@ -15,7 +15,7 @@ from discussion.models import ClosedDiscussion, Comment, Commenter, CommentRepor
 from discussion.targets import commentable_for
 from discussion.tasks import notify_comment_published, send_commenter_confirmation
 from moderation.models import Action
-from moderation.services import decision_record
+from moderation.services import decision_record, decisions_for
 
 EDIT_WINDOW = datetime.timedelta(minutes=15)
 
@@ -194,9 +194,13 @@ def written_in_browser(comment: Comment, edit_key_hash: str) -> bool:
 
 
 def can_change_own_comment(comment: Comment, edit_key_hash: str) -> bool:
-    """The same browser, within the edit window, for a comment not taken down."""
-    return written_in_browser(comment, edit_key_hash) and comment.status not in (
-        Comment.Status.SPAM, Comment.Status.REJECTED, Comment.Status.DELETED
+    """The same browser, within the edit window, for a comment not taken down and not yet
+    decided on by a moderator (whose edit the writer must not be able to undo)."""
+    return (
+        written_in_browser(comment, edit_key_hash)
+        and comment.status not in (Comment.Status.SPAM, Comment.Status.REJECTED,
+                                   Comment.Status.DELETED)
+        and not decisions_for(comment).exists()
     )
 
 

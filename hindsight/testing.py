@@ -165,6 +165,9 @@ def admin_form_data(response) -> dict:
             data[form.add_prefix(name)] = value
             if form.fields[name].show_hidden_initial:
                 data[form.add_initial_prefix(name)] = value
+    # A moderated item's page says which version of it was opened (moderation.admin).
+    if response.context.get("opened_fingerprint"):
+        data["_opened_fingerprint"] = response.context["opened_fingerprint"]
     return data
 
 

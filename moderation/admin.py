@@ -1,9 +1,10 @@
+import hashlib
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -20,6 +21,18 @@ from moderation.vocabulary import known_terms_cached
 # The names of the decision buttons inside an object's change form.
 PUBLISH = "_publish"
 REJECT = "_reject"
+FINGERPRINT = "_opened_fingerprint"
+QUEUE_CHECK_LENGTH = 3000
+CHANGED_SINCE_OPENED = _(
+    "Someone changed this since you opened it (another moderator, or the author), so nothing "
+    "was saved or decided. Open it again to see the current version; what you typed is still "
+    "below if you need to copy it."
+)
+
+
+def fingerprint(values) -> str:
+    """A short digest of an item's stored values, to tell whether it changed."""
+    return hashlib.sha256(repr(values).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def reason_page(
@@ -120,16 +133,23 @@ class ModeratedAdmin(admin.ModelAdmin):
         ]
 
     # The identifying-details helper.
-    def _flags(self, obj) -> list[tuple[str, str, list]]:
+    def _flags(self, obj, *, limit: int | None = None) -> list[tuple[str, str, list]]:
         terms = known_terms_cached()
         return [
-            (label, text, find_identifying(str(text), **terms))
+            (label, text, find_identifying(str(text)[:limit], **terms))
             for label, text in self.identifying_texts(obj)
         ]
 
     @admin.display(description=_("details to check"))
-    def identifying_count(self, obj) -> int:
-        return sum(len(flags) for _label, _text, flags in self._flags(obj))
+    def identifying_count(self, obj) -> str:
+        # A queue page checks many rows: each text only up to QUEUE_CHECK_LENGTH characters,
+        # so a page of very long stories stays quick ("3+": at least three, read it all).
+        texts = [str(text) for _label, text in self.identifying_texts(obj)]
+        count = sum(len(flags) for _label, _text, flags in
+                    self._flags(obj, limit=QUEUE_CHECK_LENGTH))
+        if any(len(text) > QUEUE_CHECK_LENGTH for text in texts):
+            return f"{count}+"
+        return str(count)
 
     @admin.display(description=_("Identifying details to check"))
     def identifying_details(self, obj) -> str:
@@ -169,9 +189,43 @@ class ModeratedAdmin(admin.ModelAdmin):
             buttons.append((REJECT, self.reject_label))
         return buttons
 
+    # Two moderators on one item, or an author editing while a moderator reads: a decision
+    # taken on a page opened before the item changed would publish (or save back) what the
+    # page showed, undoing the other person's removal. The page carries a fingerprint of the
+    # item as it was opened, and nothing is saved or decided when the item has changed since.
+    def opened_fingerprint(self, obj) -> str:
+        return fingerprint(self.fingerprint_values(obj))
+
+    def fingerprint_values(self, obj) -> list:
+        return [(field.name, field.value_from_object(obj))
+                for field in obj._meta.concrete_fields]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form_class
+        expected = self.opened_fingerprint(obj)
+
+        class UnchangedSinceOpened(form_class):
+            def clean(self):
+                data = super().clean()
+                if self.data.get(FINGERPRINT) != expected:
+                    raise ValidationError(CHANGED_SINCE_OPENED, code="changed_since_opened")
+                return data
+
+        UnchangedSinceOpened.__name__ = form_class.__name__
+        return UnchangedSinceOpened
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         can_decide = obj is not None and self.has_change_permission(request, obj)
         context["decision_buttons"] = self.decision_buttons(obj) if can_decide else []
+        if obj is not None:
+            # After a refused save the page keeps the fingerprint it was opened with, so a
+            # second press cannot slip past what changed.
+            context["opened_fingerprint"] = (
+                request.POST.get(FINGERPRINT, "") if request.method == "POST"
+                else self.opened_fingerprint(obj)
+            )
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
@@ -225,7 +279,9 @@ class ModeratedAdmin(admin.ModelAdmin):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_reject", args=[obj.pk])
 
     def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        obj = get_object_or_404(self.get_queryset(request), pk=unquote(object_id))
+        obj = self.get_object(request, unquote(object_id))  # None for a bad or unknown id
+        if obj is None:
+            raise Http404
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         change_url = reverse(

@@ -129,7 +129,8 @@ def _specs() -> list[_Spec]:
                 "reported_stories",
                 gettext_lazy("Reported stories"),
                 ngettext_lazy("%(count)d reported story", "%(count)d reported stories", "count"),
-                story_report.objects.filter(resolved=False),
+                # Only a published story can be decided on from its page.
+                story_report.objects.filter(resolved=False, story__status=Story.Status.APPROVED),
                 "created_at",
                 Story,
                 {"reported": "open"},

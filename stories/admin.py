@@ -70,7 +70,8 @@ class ReportedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "open":
-            return queryset.filter(reports__resolved=False).distinct()
+            return queryset.filter(reports__resolved=False,
+                                   status=Story.Status.APPROVED).distinct()
         return queryset
 
 
@@ -299,9 +300,16 @@ class StoryRevisionAdmin(ModeratedAdmin):
         )
 
     def identifying_texts(self, revision: StoryRevision) -> list[tuple[str, str]]:
+        # Only what the author changed: the rest of the story is not touched by approving.
+        changed = set(revision.authors_fields())
         return [(Story._meta.get_field(name).verbose_name,
                  str(revision.proposed.get(name) or ""))
-                for name in REVISION_TEXT_FIELDS]
+                for name in REVISION_TEXT_FIELDS if name in changed]
+
+    def fingerprint_values(self, revision: StoryRevision) -> list:
+        # The edit is checked against the story too: approving applies it to the story.
+        return [*super().fingerprint_values(revision),
+                *super().fingerprint_values(revision.story)]
 
     def decision_subject(self, revision: StoryRevision):
         return revision.story

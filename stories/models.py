@@ -212,10 +212,30 @@ class Story(models.Model):
         # Derived text is kept beside the source so list and story pages never render Markdown.
         if body_changes_on_save(kwargs, {"body_html", "excerpt"}):
             self.refresh_derived()
+        update_fields = kwargs.get("update_fields")
+        # Read without loading a deferred title: a story saved without its title kept it.
+        loaded = self.__dict__.get("_loaded_title")
+        title_changed = loaded is not None and self.__dict__.get("title", loaded) != loaded
+        if self.slug and title_changed and not self.slug_matches_title() and \
+                (update_fields is None or "title" in update_fields):
+            # A name taken out of the title must leave the address too (sitemap, feeds, links).
+            self.slug = None
+            self.assign_slug()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "slug"}
         super().save(*args, **kwargs)
+        if "title" in self.__dict__:
+            self._loaded_title = self.title
 
     def get_absolute_url(self) -> str:
         return reverse("stories:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        if "title" in field_names:
+            story._loaded_title = story.title
+        return story
 
     def refresh_derived(self) -> None:
         self.body_html = render_author_markdown(self.body)
@@ -226,12 +246,17 @@ class Story(models.Model):
             plain[: EXCERPT_LENGTH - 1].rstrip() + "…"
         )
 
+    def _slug_base(self) -> str:
+        return slugify(self.title)[:60].strip("-") or "story"
+
+    def slug_matches_title(self) -> bool:
+        return bool(self.slug) and self.slug.rsplit("-", 1)[0] == self._slug_base()
+
     def assign_slug(self) -> None:
         """Give a readable address, made from the title as approved (after any edits)."""
         if self.slug:
             return
-        base = slugify(self.title)[:60].strip("-") or "story"
-        self.slug = f"{base}-{secrets.token_hex(5)}"
+        self.slug = f"{self._slug_base()}-{secrets.token_hex(5)}"
 
     @property
     def is_public(self) -> bool:
@@ -374,6 +399,9 @@ class StoryRevision(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     proposed = models.JSONField(_("proposed answers"))
+    # The published answers the author started from: approving applies only what the author
+    # changed, so a moderator's later correction of another field is not undone.
+    base = models.JSONField(_("answers the edit started from"), default=dict, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -383,6 +411,14 @@ class StoryRevision(models.Model):
 
     def __str__(self) -> str:
         return str(self.proposed.get("title") or self.story.title)
+
+    def authors_fields(self) -> list[str]:
+        """The fields the author changed (every field for an edit made before `base` was
+        kept)."""
+        if not self.base:
+            return list(EDITABLE_FIELDS)
+        return [name for name in EDITABLE_FIELDS
+                if self.proposed.get(name) != self.base.get(name)]
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field label, published value, proposed value) for each field the edit changes."""

@@ -95,6 +95,7 @@ def story_approve(
     story.assign_slug()
     story.published_at = story.published_at or timezone.now()
     story.save(update_fields=["status", "slug", "published_at", "updated_at"])
+    story_reports_resolve(story=story)
     decision_record(subject=story, action=Action.APPROVE, moderator=moderator, note=note,
                     changed_fields=changed_fields)
     send_story_email.enqueue(story.pk, "approved")
@@ -154,6 +155,7 @@ def story_withdraw(*, story: Story) -> Story:
         return story
     story.status = Story.Status.WITHDRAWN
     story.save(update_fields=["status", "updated_at"])
+    story_reports_resolve(story=story)  # nothing left for a moderator to act on
     decision_record(subject=story, action=Action.WITHDRAW, moderator=None)
     transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
@@ -220,7 +222,8 @@ def story_author_edit(*, story: Story, edited: Story) -> StoryRevision | None:
     story.revisions.filter(status=StoryRevision.Status.PENDING).update(
         status=StoryRevision.Status.SUPERSEDED
     )
-    revision = StoryRevision.objects.create(story=story, proposed=_serialise_answers(edited))
+    revision = StoryRevision.objects.create(story=story, proposed=_serialise_answers(edited),
+                                            base=_serialise_answers(story))
     decision_record(subject=story, action=Action.AUTHOR_EDIT, moderator=None)
     return revision
 
@@ -232,9 +235,9 @@ def revision_approve(*, revision: StoryRevision, moderator: AbstractBaseUser) ->
     )
     if revision.status != StoryRevision.Status.PENDING:
         raise ValidationError("Only an edit waiting for review can be approved.")
-    story = revision.story
+    story = Story.objects.select_for_update().get(pk=revision.story_id)
     changed = []
-    for name in EDITABLE_FIELDS:
+    for name in revision.authors_fields():
         field = Story._meta.get_field(name)
         value = field.to_python(revision.proposed.get(name))
         if field.value_from_object(story) != value:

@@ -301,7 +301,10 @@ def test_an_edit_of_a_published_story_waits_for_a_moderator(
     expect(moderator_page.get_by_text("Approved edits are now published.")).to_be_visible()
     assert_no_axe_violations(moderator_page, "edits after approval")
 
+    # A new title makes a new address: the old one (made from the old title) is gone.
     page.goto(public_url)
+    expect(heading(page)).to_have_text("Page not found")
+    page.goto(live_server.url + Story.objects.get(title="New title").get_absolute_url())
     expect(heading(page)).to_have_text("New title")
     assert_no_axe_violations(page, "story page after the edit")
 

@@ -110,7 +110,8 @@ def make_discussion(story: Story, moderator, *, words: str = "quokka") -> Discus
         change_message="[]",
     )
     note = f"Moderator note naming the {words} commenter"
-    decision_record(subject=pending, action=Action.EDIT, moderator=moderator, note=note,
+    # (On the reply: a comment a moderator has edited is no longer its writer's to edit.)
+    decision_record(subject=reply, action=Action.EDIT, moderator=moderator, note=note,
                     changed_fields=["body"])
     services.discussion_close(target=story, moderator=moderator)
     return Discussion(story=story, published=published, reply=reply, pending=pending, jo=jo,

@@ -58,7 +58,7 @@ def test_a_change_that_never_commits_keeps_the_kept_page(committed):
     story = make_story(title="Walking further")
     _read(story.get_absolute_url())
 
-    story.title = "Not committed"
+    story.body = "Not committed"
     story.save()  # the test's transaction never commits: nothing new to read yet
 
     assert _read(story.get_absolute_url())[1] == 0
