@@ -19,7 +19,7 @@ from django.utils import timezone
 from backups import databases
 from backups.databases import BackupError
 from backups.replay import KnownErasures, ReplayReport, erasure_replay, erasures_known
-from outcomes.people import rebuild_counted_people
+from outcomes.tallies import rebuild_moderation_tallies
 
 SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".pgdump"}
 MANIFEST_FORMAT = 1
@@ -49,7 +49,7 @@ class RestoreReport:
     known: KnownErasures
     replay: ReplayReport
     tables_dropped: int
-    counted_people: int
+    stories: int
 
 
 def backup_folder() -> Path:
@@ -214,7 +214,7 @@ def backup_restore(*, backup: Path) -> RestoreReport:
     call_command("migrate", interactive=False, verbosity=0)
     ContentType.objects.clear_cache()
     replay = erasure_replay(erasures=known.erasures, since=manifest.created_at)
-    counted_people = rebuild_counted_people()
+    stories = rebuild_moderation_tallies()
     cache.clear()
     return RestoreReport(manifest=manifest, known=known, replay=replay,
-                         tables_dropped=tables_dropped, counted_people=counted_people)
+                         tables_dropped=tables_dropped, stories=stories)

@@ -55,7 +55,7 @@ def ensure_dataset(stories: int, followups: int, fresh: bool = False) -> dict:
     from django.core.management import call_command
 
     from followups.models import FollowUp
-    from outcomes.people import rebuild_counted_people
+    from outcomes.tallies import rebuild_moderation_tallies
     from stories.models import Story
 
     started = time.perf_counter()
@@ -63,9 +63,11 @@ def ensure_dataset(stories: int, followups: int, fresh: bool = False) -> dict:
     if fresh or Story.objects.count() < stories:
         if fresh:
             call_command("flush", verbosity=0, interactive=False)
-        call_command("load_demo", stories=stories - Story.objects.count(), verbosity=0)
+        # No statistics-only reports: the data set stays the size asked for, as before.
+        call_command("load_demo", stories=stories - Story.objects.count(), statistics_only=0,
+                     verbosity=0)
     if top_up_followups(followups):
-        rebuild_counted_people()
+        rebuild_moderation_tallies()
     call_command("optimize_database", verbosity=0)
     return {
         "stories": Story.objects.count(),

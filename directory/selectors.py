@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django_countries import countries
 
 from directory.models import DirectoryEntry, StoryDirectoryLink, folded
-from outcomes.cohort import BETTER, NOT_BETTER, counted_stories
+from outcomes.cohort import counted_stories
+from outcomes.definitions import BETTER, NOT_BETTER
 from outcomes.statistics import Proportion, proportion, suppress_row
 from stories.choices import Result
 from stories.models import Story

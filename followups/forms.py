@@ -72,8 +72,8 @@ class FollowUpForm(SymptomFieldsMixin, forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
         story = self.story
-        if story.treated_year:
-            treated = datetime.date(story.treated_year, story.treated_month or 1, 1)
+        treated = story.earliest_treatment_day()
+        if treated is not None:
             if day < treated:
                 raise forms.ValidationError(
                     _("This date is before your treatment (%(when)s).")

@@ -1,6 +1,7 @@
-import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hindsight.lib.markdown import body_changes_on_save, render_author_markdown
@@ -79,12 +80,24 @@ class FollowUp(models.Model):
             self.body_html = render_author_markdown(self.body)
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        super().clean()
+        if not self.reported_on:
+            return
+        if self.reported_on > timezone.localdate():
+            raise ValidationError({"reported_on": _("This date is in the future.")})
+        if self.story_id and self.reported_on < (
+            self.story.earliest_treatment_day() or self.reported_on
+        ):
+            raise ValidationError({"reported_on": _(
+                "This date is before the treatment (%(when)s)."
+            ) % {"when": self.story.treated_on_display()}})
+
     def months_after_treatment(self) -> int | None:
         """Whole months from the treatment month to the report, when the story has a date."""
-        story = self.story
-        if not story.treated_year:
+        treated = self.story.earliest_treatment_day()
+        if treated is None:
             return None
-        treated = datetime.date(story.treated_year, story.treated_month or 1, 1)
         day = self.reported_on
         months = (day.year - treated.year) * 12 + day.month - treated.month
         return max(months, 0)

@@ -49,19 +49,20 @@ def better_over_time_svg(summary: OutcomesSummary) -> bytes:
 
 
 def benefit_lasting_svg(summary: OutcomesSummary) -> bytes:
-    """Kaplan–Meier curve: the share not yet reporting "no change" or worse, by month."""
+    """Kaplan–Meier curve at whole months: of those who said they were better, the share not
+    yet reporting "no change" or worse, from the first month with enough people followed."""
     figure, axes = plt.subplots(figsize=(7, 3.6))
     curve = summary.benefit_lasting
     if curve and curve.points:
-        times = [0.0] + [p.time for p in curve.points]
-        survival = [100.0] + [p.survival * 100 for p in curve.points]
+        times = [p.time for p in curve.points]
+        survival = [p.survival * 100 for p in curve.points]
         axes.step(times, survival, where="post", color=BLUE)
-        lows = [100.0] + [(p.low if p.low is not None else p.survival) * 100 for p in curve.points]
-        highs = [100.0] + [(p.high if p.high is not None else p.survival) * 100
-                           for p in curve.points]
+        lows = [(p.low if p.low is not None else p.survival) * 100 for p in curve.points]
+        highs = [(p.high if p.high is not None else p.survival) * 100 for p in curve.points]
         axes.fill_between(times, lows, highs, step="post", color=BLUE, alpha=0.15)
+        axes.set_xlim(curve.start, max(times[-1], curve.start + 1))
     axes.set_xlabel("Months after treatment")
-    axes.set_ylabel("% still reporting benefit")
+    axes.set_ylabel("% still saying “better”")
     axes.set_ylim(0, 100)
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure)

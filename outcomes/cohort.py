@@ -1,61 +1,29 @@
-"""Who is counted, and what they reported when: the data behind the outcomes page.
+"""Who is counted, read from the database: the rows that definitions.py turns into people.
 
 Counted: stories a moderator approved, whose authors consented to statistics and had the
-procedure on a known date, with their approved follow-ups. Nothing else is read, so a person
-who withdraws consent or is erased is gone from the next computation.
+procedure in a known year, with their approved follow-ups and whether they recorded a baseline.
+Nothing else is read, so a person who withdraws consent or is erased is gone from the next
+computation.
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
 
-from followups.models import FollowUp
-from stories.choices import ProcedureStatus, Result
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from followups.models import Baseline, FollowUp
+from outcomes.definitions import Person, normal_address, people_from_rows
+from stories.choices import ProcedureStatus
 from stories.models import Story
 
-BETTER = {Result.MUCH_BETTER, Result.LITTLE_BETTER}
-NOT_BETTER = {Result.NO_CHANGE, Result.LITTLE_WORSE, Result.MUCH_WORSE}
-# The time points shown, in months after treatment, and the reports that stand for each: the
-# one nearest the point within its window.
-TIME_POINTS = (3, 6, 12, 24)
-WINDOWS = {3: (1.5, 4.5), 6: (4.5, 9), 12: (9, 18), 24: (18, 36)}
-
-
-@dataclass(frozen=True)
-class Report:
-    months: float
-    result: str
-    symptoms: dict
-    relapses: int | None = None
-
-
-@dataclass
-class Person:
-    """One story and its follow-ups, as the statistics see them: no name, no words."""
-
-    treated_on: datetime.date
-    ms_type: str
-    procedure_kind: str
-    country: str
-    complications: list[str]
-    treated_again: str
-    reports: list[Report] = field(default_factory=list)
-
-    def months_followable(self, today: datetime.date) -> float:
-        return _months_between(self.treated_on, today)
-
-    def report_at(self, point: int) -> Report | None:
-        low, high = WINDOWS[point]
-        in_window = [r for r in self.reports if low <= r.months < high]
-        return min(in_window, key=lambda r: abs(r.months - point), default=None)
-
-    @property
-    def last_report_months(self) -> float:
-        return max((r.months for r in self.reports), default=0.0)
-
-
-def _months_between(start: datetime.date, end: datetime.date) -> float:
-    return (end - start).days / 30.4375
+STORY_COLUMNS = (
+    "id", "author_id", "email", "treated_year", "treated_month", "submitted_at", "result",
+    "symptoms", "ms_type", "procedure_kind", "country", "complications", "treated_again",
+)
+FOLLOWUP_COLUMNS = (
+    "story_id", "reported_on", "result", "symptoms", "relapses_since_last", "new_complications",
+    "restenosis", "repeat_procedure",
+)
 
 
 def counted_stories(treatment=None):
@@ -70,44 +38,35 @@ def counted_stories(treatment=None):
     )
 
 
-def build_cohort(treatment) -> list[Person]:
-    """Everyone counted for this treatment, each with their reports in time order. Two queries,
-    reading only the columns the statistics use."""
-    return list(people_by_story(counted_stories(treatment)).values())
+def story_rows(stories) -> list[dict]:
+    rows = []
+    for values in stories.values_list(*STORY_COLUMNS).iterator(chunk_size=5000):
+        row = dict(zip(STORY_COLUMNS, values, strict=True))
+        row["submitted_on"] = row.pop("submitted_at").date()
+        rows.append(row)
+    return rows
 
 
-def people_by_story(stories) -> dict[int, Person]:
-    """The counted people among `stories` (a queryset of counted stories), by story id."""
-    rows = stories.values_list(
-        "id", "treated_year", "treated_month", "submitted_at", "result", "symptoms", "ms_type",
-        "procedure_kind", "country", "complications", "treated_again",
-    )
-    people: dict[int, Person] = {}
-    for (story_id, year, month, submitted_at, result, symptoms, ms_type, kind, country,
-         complications, treated_again) in rows.iterator(chunk_size=5000):
-        treated_on = datetime.date(year, month or 7, 1 if month else 2)
-        person = Person(treated_on, ms_type, kind, str(country or ""), complications or [],
-                        treated_again)
-        if result:
-            person.reports.append(Report(
-                _months_between(treated_on, submitted_at.date()), result, symptoms or {}
-            ))
-        people[story_id] = person
-    followups = FollowUp.objects.filter(
-        story__in=stories, status=FollowUp.Status.APPROVED
-    ).values_list("story_id", "reported_on", "result", "symptoms", "relapses_since_last",
-                  "new_complications")
-    extra_complications: dict[int, list[str]] = defaultdict(list)
-    for story_id, reported_on, result, symptoms, relapses, new in followups.iterator(
-        chunk_size=5000
-    ):
-        person = people.get(story_id)
-        if person is None:
-            continue
-        person.reports.append(Report(_months_between(person.treated_on, reported_on), result,
-                                     symptoms or {}, relapses))
-        extra_complications[story_id].extend(new or [])
-    for story_id, person in people.items():
-        person.reports.sort(key=lambda r: r.months)
-        person.complications = [*person.complications, *extra_complications[story_id]]
-    return people
+def followup_rows(stories) -> list[dict]:
+    followups = FollowUp.objects.filter(story__in=stories, status=FollowUp.Status.APPROVED)
+    return [dict(zip(FOLLOWUP_COLUMNS, values, strict=True))
+            for values in followups.values_list(*FOLLOWUP_COLUMNS).iterator(chunk_size=5000)]
+
+
+def confirmed_accounts(addresses) -> dict[str, int]:
+    """The account that confirmed each of these addresses (normalised), where one did."""
+    wanted = {normal_address(address) for address in addresses} - {""}
+    confirmed = EmailAddress.objects.filter(verified=True).values_list("email", "user_id")
+    return {normal_address(email): user_id for email, user_id in confirmed.iterator()
+            if normal_address(email) in wanted}
+
+
+def build_cohort(treatment, today: datetime.date | None = None) -> list[Person]:
+    """Everyone counted for this treatment, one entry per person. Four queries."""
+    stories = counted_stories(treatment)
+    with_baseline = set(Baseline.objects.filter(story__in=stories)
+                        .values_list("story_id", flat=True))
+    rows = story_rows(stories)
+    return people_from_rows(rows, followup_rows(stories), with_baseline,
+                            confirmed_accounts(row["email"] for row in rows),
+                            today or timezone.localdate())

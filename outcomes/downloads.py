@@ -13,12 +13,13 @@ def _share(proportion):
 def table_rows(summary: OutcomesSummary, table: str) -> tuple[list[str], list[list]]:
     if table == "over-time":
         header = ["months_after_treatment", "could_have_reported", "reported", "said_better",
-                  "stopped_reporting", "share_better", "share_better_low95", "share_better_high95",
-                  "best_case_share", "worst_case_share"]
+                  "said_not_better", "gave_no_result", "share_better", "share_better_low95",
+                  "share_better_high95", "best_case_share", "worst_case_share"]
         rows = []
         for tp in summary.time_points:
             observed = _share(tp.bounds.observed) if tp.bounds else (None, None, None)
-            rows.append([tp.months, tp.eligible, tp.reporting, tp.better, tp.stopped, *observed,
+            rows.append([tp.months, tp.eligible, tp.reporting, tp.better, tp.not_better,
+                         tp.no_result, *observed,
                          round(tp.bounds.best.share, 4) if tp.bounds else None,
                          round(tp.bounds.worst.share, 4) if tp.bounds else None])
         return header, rows
@@ -26,9 +27,10 @@ def table_rows(summary: OutcomesSummary, table: str) -> tuple[list[str], list[li
         curve = summary.benefit_lasting if table == "benefit-lasting" else summary.relapse_free
         header = ["months_after_treatment", "share_without_event", "low95", "high95",
                   "still_followed"]
-        rows = [[round(p.time, 2), round(p.survival, 4),
+        # Whole months only: finer times would show single people's events as steps.
+        rows = [[p.time, round(p.survival, 4),
                  None if p.low is None else round(p.low, 4),
-                 None if p.high is None else round(p.high, 4), p.at_risk]
+                 None if p.high is None else round(p.high, 4), p.followed]
                 for p in (curve.points if curve else ())]
         return header, rows
     if table == "symptoms":

@@ -6,6 +6,8 @@ from django.core.cache import cache
 from outcomes.cache import CACHE_SECONDS, panels_cache_key, summary_cache_key
 from outcomes.selectors import OutcomesSummary, outcomes_summary
 from outcomes.transparency import (
+    FOLLOWUP_OUTCOMES,
+    STORY_OUTCOMES,
     ModerationPanel,
     followup_moderation_counts,
     moderation_panel,
@@ -15,8 +17,10 @@ from outcomes.transparency import (
 
 def _moderation_panels(treatment, threshold: int) -> dict[str, ModerationPanel]:
     return {
-        "stories": moderation_panel(story_moderation_counts(treatment), threshold),
-        "followups": moderation_panel(followup_moderation_counts(treatment), threshold),
+        "stories": moderation_panel(story_moderation_counts(treatment), STORY_OUTCOMES,
+                                    threshold),
+        "followups": moderation_panel(followup_moderation_counts(treatment), FOLLOWUP_OUTCOMES,
+                                      threshold),
     }
 
 

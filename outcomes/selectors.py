@@ -1,45 +1,45 @@
-"""The outcomes of one treatment, computed from everyone counted (one `CountedPerson` row each,
-kept by people.py from cohort.py's reading of the stories) and made safe to publish: every
-count below the threshold hidden, with enough others that none can be worked back out (see
-statistics.suppress)."""
+"""The outcomes of one treatment, counted from its people (cohort.py reads them, definitions.py
+says who they are and what counts) and made safe to publish: every count below the threshold
+hidden, with enough others that none can be worked back out (see statistics.suppress)."""
 
 import datetime
 import math
 from collections import Counter
-from dataclasses import dataclass, field
-from operator import itemgetter
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from outcomes.cohort import TIME_POINTS
-from outcomes.models import CountedPerson
+from outcomes.cohort import build_cohort, counted_stories
+from outcomes.definitions import TIME_POINTS, WINDOWS, FollowedSpan, Person, judged
 from outcomes.statistics import (
+    CurvePoint,
     DropoutBounds,
     Proportion,
-    SurvivalCurve,
     bounds_with_dropout,
-    kaplan_meier,
+    kaplan_meier_with_entry,
     proportion,
     suppress,
+    suppress_lines,
     suppress_row,
 )
 from stories.choices import Complication, MsType, ProcedureKind, Symptom, SymptomChange
 
 GROUP_BY = ("ms_type", "procedure_kind", "treatment_year", "country")
+OTHER = "other"
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
 class TimePoint:
     months: int
-    eligible: int | None  # treated long enough ago to have reported by now
-    reporting: int | None  # gave an overall result near this point
+    eligible: int | None  # treated at least this long ago, and with us by the window's end
+    reporting: int | None  # gave a result in this point's window
     better: int | None
     not_better: int | None
-    stopped: int | None  # eligible but gave no result near this point
+    no_result: int | None  # eligible, but gave no result in the window
     bounds: DropoutBounds | None  # None where the counts behind it are hidden
 
 
@@ -60,94 +60,98 @@ class GroupRow:
     share: Proportion | None
 
 
+@dataclass(frozen=True)
+class Curve:
+    """A time-to-event curve as published: whole months from `start`, only while at least the
+    threshold of people are followed. `median` is the first month shown at or below one half,
+    or None when the shown part never gets there (which says nothing about later months)."""
+
+    people: int
+    start: int
+    points: tuple[CurvePoint, ...]
+
+    @property
+    def median(self) -> int | None:
+        return next((p.time for p in self.points if p.survival <= 0.5 + 1e-9), None)
+
+    @property
+    def last(self) -> CurvePoint:
+        return self.points[-1]
+
+
 @dataclass
 class OutcomesSummary:
     threshold: int
     people: int | None
     computed_at: datetime.datetime
+    people_timed: int | None = None  # month of treatment known
+    prospective: int | None = None  # recorded a baseline before treatment
     time_points: list[TimePoint] = field(default_factory=list)
+    first_not_better: Proportion | None = None  # first result was not "better"
     symptoms: dict[int, list[SymptomRow]] = field(default_factory=dict)
-    benefit_lasting: SurvivalCurve | None = None
-    relapse_free: SurvivalCurve | None = None
+    benefit_lasting: Curve | None = None
+    relapse_free: Curve | None = None
     complications: dict[str, int | None] = field(default_factory=dict)
-    complications_people: int | None = None
     breakdowns: dict[str, list[GroupRow]] = field(default_factory=dict)
+    invented: bool = False  # some of the people counted are invented demo data
+
+    def time_point(self, months: int) -> TimePoint | None:
+        return next((tp for tp in self.time_points if tp.months == months), None)
 
 
 def _shown(count: int, threshold: int) -> int | None:
     return count if count == 0 or count >= threshold else None
 
 
-def _counts(people, *columns) -> Counter:
-    """How many people have each combination of values in these columns, counted by the
-    database (one GROUP BY), so the page costs the same few queries however many report."""
-    return Counter({
-        values[:-1] if len(columns) > 1 else values[0]: values[-1]
-        for values in people.values_list(*columns).annotate(n=Count("pk")).order_by()
-    })
-
-
-def _treated_by(today: datetime.date, months: int) -> datetime.date:
-    """The last treatment date that is `months` months (of 30.4375 days) before today."""
-    return today - datetime.timedelta(days=math.ceil(months * 30.4375))
-
-
-def _time_points(people, today: datetime.date, threshold: int) -> list[TimePoint]:
-    # One pass over the rows: for each point, who could have reported by now, and how many
-    # of them said better or not better near it.
-    aggregates = {}
-    for point in TIME_POINTS:
-        eligible = Q(treated_on__lte=_treated_by(today, point))
-        aggregates[f"eligible_{point}"] = Count("pk", filter=eligible)
-        for result in ("better", "not_better"):
-            aggregates[f"{result}_{point}"] = Count(
-                "pk", filter=eligible & Q(**{f"at_{point}": result})
-            )
-    counts = people.aggregate(**aggregates)
-    raw = {}
-    for point in TIME_POINTS:
-        better, not_better = counts[f"better_{point}"], counts[f"not_better_{point}"]
-        raw[point] = {"better": better, "not_better": not_better,
-                      "stopped": counts[f"eligible_{point}"] - better - not_better}
+def _time_points(people: list[Person], today: datetime.date, threshold: int) -> list[TimePoint]:
     rows = []
     for point in TIME_POINTS:
-        # Each time point is its own line: the same people appear at every point, so sums
-        # across points mean nothing and are never shown; only each point's total is.
-        row = suppress_row(raw[point], threshold)
-        better, not_better, stopped = (row.cells[k] for k in ("better", "not_better", "stopped"))
-        eligible = row.total
+        counts = Counter()
+        for person in people:
+            if person.could_report_at(point, today):
+                counts["eligible"] += 1
+                report = person.result_at(point)
+                counts[judged(report.result) if report else "no_result"] += 1
+        counts["reporting"] = counts["better"] + counts["not_better"]
+        # Each time point is its own table: the same people appear at every point, so sums
+        # across points mean nothing and are never shown.
+        cells = suppress_lines(
+            {key: counts[key] for key in ("better", "not_better", "no_result", "reporting",
+                                          "eligible")},
+            [(("better", "not_better"), "reporting"), (("reporting", "no_result"), "eligible")],
+            threshold,
+        )
         bounds = None
-        if None not in (better, not_better, stopped, eligible) and eligible:
-            bounds = bounds_with_dropout(better, better + not_better, eligible)
-        reporting = None if None in (better, not_better) else better + not_better
-        rows.append(TimePoint(point, eligible, reporting, better, not_better, stopped, bounds))
+        if None not in cells.values() and cells["eligible"]:
+            bounds = bounds_with_dropout(cells["better"], cells["reporting"], cells["eligible"])
+        rows.append(TimePoint(point, cells["eligible"], cells["reporting"], cells["better"],
+                              cells["not_better"], cells["no_result"], bounds))
     return rows
 
 
-def _symptom_counts(people) -> dict[int, Counter]:
-    """How many people gave each "symptom=change" at each time point. The answer strings are
-    combinations, many of them unique, so a GROUP BY per column returns nearly as many rows as
-    it reads and pays a sort for each: the four columns are read once instead and counted
-    here (about a third less time at 60,000 people)."""
-    columns = [f"symptoms_{point}" for point in TIME_POINTS]
-    rows = list(people.exclude(**{column: "" for column in columns}).values_list(*columns))
-    counts = {}
-    for index, point in enumerate(TIME_POINTS):
-        counts[point] = Counter()
-        for answers, n in Counter(map(itemgetter(index), rows)).items():
-            for answer in filter(None, answers.split(",")):
-                counts[point][answer] += n
-    return counts
+def _first_not_better(people: list[Person], threshold: int) -> Proportion | None:
+    firsts = Counter(person.first_result for person in people if person.first_result)
+    row = suppress_row({"better": firsts["better"], "not_better": firsts["not_better"]},
+                       threshold)
+    if None in (row.cells["not_better"], row.total) or not row.total:
+        return None
+    return proportion(row.cells["not_better"], row.total)
 
 
-def _symptoms(people, threshold: int) -> dict[int, list[SymptomRow]]:
+def _symptoms(people: list[Person], today: datetime.date,
+              threshold: int) -> dict[int, list[SymptomRow]]:
     changes = [SymptomChange.BETTER, SymptomChange.SAME, SymptomChange.WORSE]
     result = {}
-    for point, counts in _symptom_counts(people).items():
+    for point in TIME_POINTS:
+        counts = Counter()
+        for person in people:
+            report = person.result_at(point) if person.could_report_at(point, today) else None
+            if report:
+                counts.update(f"{symptom}={change}" for symptom, change in report.symptoms.items())
         rows = []
         for symptom in Symptom:
-            # One line per symptom, as for time points: people answer several symptoms, so
-            # totals across symptoms are not a count of anyone and are not shown.
+            # One line per symptom: people answer several symptoms, so totals across symptoms
+            # are not a count of anyone and are not shown.
             line = suppress_row({c.value: counts[f"{symptom.value}={c.value}"] for c in changes},
                                 threshold)
             cells, total = dict(line.cells), line.total
@@ -158,75 +162,98 @@ def _symptoms(people, threshold: int) -> dict[int, list[SymptomRow]]:
     return result
 
 
-def _curve(durations: list[float], observed: list[bool], threshold: int) -> SurvivalCurve | None:
-    """The Kaplan–Meier curve, cut where fewer than `threshold` people are still followed."""
-    if len(durations) < threshold:
+def _curve(spans: list[FollowedSpan], threshold: int) -> Curve | None:
+    """The curve as it may be published (docs/analysis-plan.md, "Curves").
+
+    Times are rounded to whole months first, so a report at 11.99 months counts at 12. The
+    curve starts at the first month after which at least `threshold` people are still followed
+    (the estimate is then among those still without the event then) and stops before the
+    first month after which fewer are. Between one published month and the next, the people
+    who had the event, who joined and who stopped being followed must each number 0 or at
+    least `threshold`; other months are left out, so that no step of the curve, and no change
+    in the number still followed, is the story of fewer people than that.
+    """
+    if len(spans) < threshold:
         return None
-    curve = kaplan_meier(durations, observed)
-    points = tuple(p for p in curve.points if p.at_risk >= threshold)
-    median = curve.median if any(p.survival <= 0.5 for p in points) else None
-    return SurvivalCurve(points=points, median=median)
+    # Someone followed for less than a whole month (after rounding) adds nothing.
+    spans = [rounded for span in spans
+             if (rounded := FollowedSpan(_whole(span.entry), _whole(span.exit), span.event)).exit
+             > rounded.entry]
+    if len(spans) < threshold:
+        return None
+    last = max(span.exit for span in spans)
+
+    def followed_after(month: int) -> int:
+        return sum(span.entry <= month < span.exit for span in spans)
+
+    start = next((m for m in range(last + 1) if followed_after(m) >= threshold), None)
+    if start is None:
+        return None
+    still = [FollowedSpan(max(span.entry, start), span.exit, span.event) for span in spans
+             if span.exit > start]
+    shown = [start]
+    for month in range(start + 1, last + 1):
+        if followed_after(month) < threshold:
+            break
+        since = [span for span in still if shown[-1] < span.exit <= month]
+        changes = (sum(shown[-1] < span.entry <= month for span in still),
+                   sum(span.event for span in since), sum(not span.event for span in since))
+        if all(n == 0 or n >= threshold for n in changes):
+            shown.append(month)
+    points = kaplan_meier_with_entry([(s.entry, s.exit, s.event) for s in still], shown)
+    followed = [replace(point, followed=followed_after(point.time)) for point in points]
+    return Curve(people=len(spans), start=start, points=tuple(followed))
 
 
-def _benefit_lasting(people, threshold: int) -> SurvivalCurve | None:
-    """Months from treatment until a person first reports no change or worse; people who
-    never do are counted until their last report (censored). See people.py."""
-    followed = people.filter(benefit_months__isnull=False)
-    return _curve(*_durations(followed, "benefit_months", "benefit_ended"), threshold)
+def _whole(months: float) -> int:
+    return math.floor(months + 0.5)
 
 
-def _relapse_free(people, threshold: int) -> SurvivalCurve | None:
-    """Months from treatment to the first follow-up that reports a relapse."""
-    followed = people.filter(relapse_months__isnull=False)
-    return _curve(*_durations(followed, "relapse_months", "relapsed"), threshold)
-
-
-def _durations(people, months: str, event: str) -> tuple[list[float], list[bool]]:
-    """Each person's duration and whether the event ended it. Counted by the database: people
-    share a few hundred distinct durations, and the curve depends only on how many have each."""
-    durations, observed = [], []
-    for (value, happened), n in _counts(people, months, event).items():
-        durations += [value] * n
-        observed += [bool(happened)] * n
-    return durations, observed
-
-
-def _complications(people, threshold: int):
+def _complications(people: list[Person], threshold: int) -> dict[str, int | None]:
+    """People reporting each complication at any time, from their stories and follow-ups. Each
+    is its own count out of everyone counted; no sums across them are shown."""
     counts = Counter()
-    for (codes, treated_again), n in _counts(people, "complications", "treated_again").items():
-        for code in filter(None, codes.split(",")):
-            counts[code] += n
-        if treated_again:
-            counts["treated_again"] += n
+    for person in people:
+        counts.update(person.complications)
+        counts["treated_again"] += person.treated_again
     labels = {**dict(Complication.choices), "treated_again": _("Treated again")}
     keys = [c for c in Complication.values if c != Complication.NONE] + ["treated_again"]
-    row = suppress_row({key: counts[key] for key in keys}, threshold)
-    return {str(labels[key]): n for key, n in row.cells.items()}
+    return {str(labels[key]): _shown(counts[key], threshold) for key in keys}
 
 
-def _group_counts(people) -> dict[str, Counter]:
-    """For each attribute, how many people have each (value, latest result), from one GROUP BY
-    over all four attributes: a few thousand combinations, read once instead of four times."""
-    judged = people.exclude(latest="")
-    counts = {attribute: Counter() for attribute in GROUP_BY}
-    for (*values, latest), n in _counts(judged, *GROUP_BY, "latest").items():
-        for attribute, value in zip(GROUP_BY, values, strict=True):
-            counts[attribute][(str(value) if value else "unknown", latest)] += n
-    return counts
+def _group_values(attribute: str, counts: Counter, threshold: int) -> list[str]:
+    """The rows of a group table. They never depend on who is counted, except that a year or
+    country has a row of its own only when at least `threshold` people are in it (the rest are
+    "other"): a row that exists says nothing about anyone."""
+    if attribute == "ms_type":
+        return [*MsType.values, UNKNOWN]
+    if attribute == "procedure_kind":
+        return [*ProcedureKind.values, UNKNOWN]
+    people_in = Counter()
+    for (value, _latest), n in counts.items():
+        people_in[value] += n
+    own = sorted(value for value, n in people_in.items()
+                 if n >= threshold and value not in (UNKNOWN, OTHER))
+    return [*own, OTHER, UNKNOWN]
 
 
-def _breakdowns(people, threshold: int) -> dict[str, list[GroupRow]]:
+def _breakdowns(people: list[Person], threshold: int) -> dict[str, list[GroupRow]]:
     """Share better at each person's latest report, by group."""
     result = {}
-    for attribute, counts in _group_counts(people).items():
-        groups = sorted({value for value, _kind in counts})
-        table = suppress({(g, k): counts[(g, k)] for g in groups for k in ("better",
-                                                                             "not_better")},
-                         row_of=lambda key: key[0], col_of=lambda key: key[1],
-                         threshold=threshold)
+    for attribute in GROUP_BY:
+        counts = Counter((str(getattr(person, attribute) or UNKNOWN), person.latest)
+                         for person in people if person.latest)
+        groups = _group_values(attribute, counts, threshold)
+        table = Counter()
+        for (value, latest), n in counts.items():
+            table[(value if value in groups else OTHER, latest)] += n
+        suppressed = suppress({(g, k): table[(g, k)] for g in groups
+                               for k in ("better", "not_better")},
+                              row_of=lambda key: key[0], col_of=lambda key: key[1],
+                              threshold=threshold)
         rows = []
         for group in groups:
-            people_in, better = table.row_totals[group], table.cells[(group, "better")]
+            people_in, better = suppressed.row_totals[group], suppressed.cells[(group, "better")]
             share = (proportion(better, people_in)
                      if None not in (people_in, better) and people_in else None)
             rows.append(GroupRow(group, _group_label(attribute, group), people_in, better,
@@ -236,8 +263,11 @@ def _breakdowns(people, threshold: int) -> dict[str, list[GroupRow]]:
 
 
 def _group_label(attribute: str, value: str) -> str:
-    if value == "unknown":
+    if value == UNKNOWN:
         return str(_("Not given"))
+    if value == OTHER:
+        return str({"treatment_year": _("Other years"),
+                    "country": _("Other countries")}.get(attribute, _("Other")))
     if attribute == "ms_type":
         return str(dict(MsType.choices).get(value, value))
     if attribute == "procedure_kind":
@@ -251,15 +281,39 @@ def outcomes_summary(treatment, *, today: datetime.date | None = None,
                      threshold: int | None = None) -> OutcomesSummary:
     today = today or timezone.localdate()
     threshold = threshold or settings.SMALL_COUNT_THRESHOLD
-    people = CountedPerson.objects.filter(treatment=treatment)
+    people = build_cohort(treatment, today)
+    summary = summary_of(people, today=today, threshold=threshold)
+    summary.invented = counted_stories(treatment).filter(is_demo=True).exists()
+    return summary
+
+
+def summary_of(people: list[Person], *, today: datetime.date,
+               threshold: int) -> OutcomesSummary:
+    benefit = [span for person in people if (span := person.benefit_span())]
+    relapse = [span for person in people if (span := person.relapse_span())]
+    timed = sum(p.time_zero is not None for p in people)
+    prospective = sum(p.prospective for p in people)
+    # Published together, so that neither split gives away its other half.
+    headcounts = suppress_lines(
+        {"timed": timed, "untimed": len(people) - timed, "prospective": prospective,
+         "retrospective": len(people) - prospective, "people": len(people)},
+        [(("timed", "untimed"), "people"), (("prospective", "retrospective"), "people")],
+        threshold,
+    )
     return OutcomesSummary(
         threshold=threshold,
-        people=_shown(people.count(), threshold),
+        people=headcounts["people"],
         computed_at=timezone.now(),
+        people_timed=headcounts["timed"],
+        prospective=headcounts["prospective"],
         time_points=_time_points(people, today, threshold),
-        symptoms=_symptoms(people, threshold),
-        benefit_lasting=_benefit_lasting(people, threshold),
-        relapse_free=_relapse_free(people, threshold),
+        first_not_better=_first_not_better(people, threshold),
+        symptoms=_symptoms(people, today, threshold),
+        benefit_lasting=_curve(benefit, threshold),
+        relapse_free=_curve(relapse, threshold),
         complications=_complications(people, threshold),
         breakdowns=_breakdowns(people, threshold),
     )
+
+
+__all__ = ["WINDOWS", "OutcomesSummary", "outcomes_summary", "summary_of"]

@@ -1,4 +1,4 @@
-"""`CountedPerson` and `ModerationTally` rows follow their stories. This is the one place signals
+"""`ModerationTally` rows follow their stories. This is the one place signals
 are used for data: the rows are derived, and every way a story or follow-up changes (services,
 the admin, test factories) must rebuild them, so they are kept here rather than in each caller."""
 
@@ -6,7 +6,6 @@ from django.db import transaction
 
 
 def _refresh(story_id: int) -> None:
-    from outcomes.people import refresh_counted_person
     from outcomes.tallies import refresh_moderation_tally
     from stories.models import Story
 
@@ -15,7 +14,6 @@ def _refresh(story_id: int) -> None:
         # one story at once would otherwise each delete and re-insert its rows, and on
         # PostgreSQL the second would insert beside the first's (counted twice) or collide.
         list(Story.objects.select_for_update().filter(pk=story_id).values_list("pk"))
-        refresh_counted_person(story_id)
         refresh_moderation_tally(story_id)
 
 

@@ -350,6 +350,80 @@ def suppress_row(counts: Mapping[K, int], threshold: int) -> SuppressedRow[K]:
     return SuppressedRow(cells={key: shown[i] for i, key in enumerate(keys)}, total=shown[-1])
 
 
+def suppress_lines(
+    counts: Mapping[K, int], lines: Sequence[tuple[Sequence[K], K]], threshold: int
+) -> dict[K, int | None]:
+    """Hide the counts of a table with any pattern of sums by the rule of ``suppress``.
+
+    Each line ``(parts, total)`` says that the counts of ``parts`` add up to the count of
+    ``total`` (say better + not better = reported, and reported + no result = everyone), and
+    every count is published unless hidden. Raises ValueError when a line does not add up.
+    """
+    _check_threshold(threshold)
+    totals = {total for _parts, total in lines}
+    order = [key for key in counts if key not in totals] + [key for key in counts if key in totals]
+    at = {key: i for i, key in enumerate(order)}
+    values = []
+    for key in order:
+        _check_count(f"count of {key!r}", counts[key])
+        values.append(int(counts[key]))
+    for parts, total in lines:
+        if sum(counts[part] for part in parts) != counts[total]:
+            raise ValueError(f"the parts of {total!r} do not add up to it")
+    hidden = _protect(values, [_Line(tuple(at[p] for p in parts), at[total])
+                               for parts, total in lines],
+                      threshold, first_total=len(order) - len(totals))
+    return {key: None if hidden[at[key]] else counts[key] for key in counts}
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """A time-to-event curve at ``time`` whole months: the estimated share still without the
+    event, its 95% interval, and how many people were followed then."""
+
+    time: int
+    survival: float
+    low: float | None
+    high: float | None
+    followed: int
+
+
+def kaplan_meier_with_entry(
+    spans: Sequence[tuple[float, float, bool]], times: Sequence[int]
+) -> list[CurvePoint]:
+    """Kaplan–Meier estimate, by lifelines, for people who join late (left truncation).
+
+    Each span is (entry, exit, event): the person is at risk from ``entry`` months, and at
+    ``exit`` either had the event or was last seen without it. Someone who first wrote two
+    years after treatment adds nothing to the first two years. The curve is read at ``times``
+    (whole months), with the exponential Greenwood 95% interval; ``followed`` counts the
+    people whose span covers the time (entry <= time <= exit).
+    """
+    from lifelines import KaplanMeierFitter  # here: it takes seconds to import
+
+    if not spans:
+        return []
+    entry = np.array([s[0] for s in spans], dtype=float)
+    exit_ = np.array([s[1] for s in spans], dtype=float)
+    event = np.array([bool(s[2]) for s in spans])
+    if np.any(entry < 0) or np.any(exit_ < entry) or not np.all(np.isfinite(exit_)):
+        raise ValueError("each span needs 0 <= entry <= exit, finite")
+    fitter = KaplanMeierFitter(alpha=1 - CONFIDENCE_LEVEL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lifelines warns about spans of length 0; they count
+        fitter.fit(exit_, event, entry=entry, timeline=[float(t) for t in times])
+    survival = fitter.survival_function_.iloc[:, 0].to_numpy()
+    interval = fitter.confidence_interval_survival_function_.to_numpy()
+    return [
+        CurvePoint(
+            time=int(t), survival=float(survival[i]),
+            low=_finite_or_none(interval[i, 0]), high=_finite_or_none(interval[i, 1]),
+            followed=int(np.count_nonzero((entry <= t) & (exit_ >= t))),
+        )
+        for i, t in enumerate(times)
+    ]
+
+
 def _check_threshold(threshold: int) -> None:
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:
         raise ValueError(f"threshold must be a whole number of at least 2; got {threshold!r}")

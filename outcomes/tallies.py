@@ -49,11 +49,13 @@ def _all_rows():
         yield _row(story_id, treatment_id, ModerationTally.Kind.FOLLOWUP, status, result, n)
 
 
-def rebuild_moderation_tallies(batch_size: int = 5000) -> None:
-    """Rebuild every story's rows from the stories and follow-ups."""
+def rebuild_moderation_tallies(batch_size: int = 5000) -> int:
+    """Rebuild every story's rows from the stories and follow-ups; returns how many stories
+    there are."""
     rows = _all_rows()
     with transaction.atomic():
         ModerationTally.objects.all().delete()
         # In batches: bulk_create would otherwise hold every row (one per story and more) at once.
         while batch := list(islice(rows, batch_size)):
             ModerationTally.objects.bulk_create(batch)
+    return Story.objects.count()

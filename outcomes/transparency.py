@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from moderation.models import Action, ModerationDecision, RejectReason
 from outcomes.models import ModerationTally
-from outcomes.statistics import suppress_row
+from outcomes.statistics import suppress
 from stories.choices import Result
 from stories.models import Story
 
@@ -33,6 +33,8 @@ def story_moderation_counts(treatment) -> dict[tuple[str, str], int]:
             counts[("published", result)] += n
         elif status == Story.Status.PENDING:
             counts[("waiting", result)] += n
+        elif status == Story.Status.WITHDRAWN:
+            counts[("withdrawn", result)] += n
     # The content type as a value, not a join: SQLite then finds each story's decisions by the
     # (content type, object id) index instead of scanning every decision for each story.
     latest_reason = ModerationDecision.objects.filter(
@@ -43,8 +45,15 @@ def story_moderation_counts(treatment) -> dict[tuple[str, str], int]:
         reason=Subquery(latest_reason)
     ).values_list("reason", "result").annotate(n=Sum("reports")).order_by()
     for reason, result, n in rejected:
-        counts[(f"rejected:{reason or 'other'}", result)] += n
+        reason = reason if reason in RejectReason.values else RejectReason.OTHER
+        counts[(f"rejected:{reason}", result)] += n
     return dict(counts)
+
+
+# The rows of each panel, fixed: a row that appeared only when someone was in it would say so.
+STORY_OUTCOMES = ["published", "waiting", "withdrawn",
+                  *(f"rejected:{reason}" for reason in RejectReason.values)]
+FOLLOWUP_OUTCOMES = ["published", "waiting", "rejected"]
 
 
 def followup_moderation_counts(treatment) -> dict[tuple[str, str], int]:
@@ -66,34 +75,41 @@ def _summed(tallies):
 
 @dataclass(frozen=True)
 class ModerationPanel:
-    """Rows are outcomes (received, published, waiting, rejected for each reason), columns the
-    result the author reported; hidden counts are None."""
+    """Rows are outcomes (received, then published, waiting and rejected for each reason),
+    columns the result the author reported; hidden counts are None."""
 
     columns: list[tuple[str, str]]
     rows: list[tuple[str, dict[str, int | None], int | None]]
 
 
-def moderation_panel(counts: dict[tuple[str, str], int], threshold: int) -> ModerationPanel:
-    """One suppressed line per outcome: outcomes overlap (a published story was also received),
-    so sums across them are not shown and each line is protected on its own."""
+def moderation_panel(counts: dict[tuple[str, str], int], outcomes: list[str],
+                     threshold: int) -> ModerationPanel:
+    """One two-way table: every report received was published, is waiting or was rejected, so
+    the outcome rows add up to the received row (column by column, and in the "All" column),
+    and the table is protected as a whole (received minus published must not give away a
+    hidden "waiting" count)."""
     labels = dict(Result.choices)
     columns = [(code, str(labels.get(code, _("No result given")))) for code in RESULT_COLUMNS]
-    outcomes = ["received", "published", "waiting"] + sorted(
-        {outcome for outcome, _result in counts if outcome.startswith("rejected:")}
-    )
-    rows = []
+    table = suppress({(outcome, code): counts.get((outcome, code), 0)
+                      for outcome in outcomes for code, _label in columns},
+                     row_of=lambda key: key[0], col_of=lambda key: key[1],
+                     threshold=threshold)
+    rows = [(_outcome_label("received"), dict(table.column_totals), table.total)]
     for outcome in outcomes:
-        line = suppress_row({code: counts.get((outcome, code), 0) for code, _l in columns},
-                            threshold)
-        rows.append((_outcome_label(outcome), dict(line.cells), line.total))
+        rows.append((_outcome_label(outcome),
+                     {code: table.cells[(outcome, code)] for code, _label in columns},
+                     table.row_totals[outcome]))
     return ModerationPanel(columns, rows)
 
 
 def _outcome_label(outcome: str) -> str:
+    if outcome == "rejected":
+        return _("Rejected")
     if outcome.startswith("rejected:"):
         reason = outcome.split(":", 1)[1]
         return _("Rejected: %(reason)s") % {
             "reason": dict(RejectReason.choices).get(reason, reason)
         }
     return {"received": _("Received"), "published": _("Published"),
-            "waiting": _("Waiting for a moderator")}[outcome]
+            "waiting": _("Waiting for a moderator"),
+            "withdrawn": _("Withdrawn by the author")}[outcome]

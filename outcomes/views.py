@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hindsight.lib.http import public_page
 from hindsight.lib.spreadsheet import csv_text
-from outcomes import charts, downloads
+from outcomes import charts, downloads, findings
 from outcomes.numbers import moderation_panels_cached, outcomes_summary_cached
 from treatments.models import Treatment
 
@@ -18,6 +18,10 @@ def outcomes_page(request: HttpRequest, slug: str) -> HttpResponse:
     panels = moderation_panels_cached(treatment, summary.threshold)
     return render(request, "outcomes/page.html", {
         "treatment": treatment, "summary": summary, "panels": panels,
+        "findings": findings.headline_findings(summary),
+        "benefit_finding": findings.benefit_finding(summary.benefit_lasting),
+        "relapse_finding": findings.relapse_finding(summary.relapse_free),
+        "invented": summary.invented,
         "download_tables": [
             ("over-time", _("Overall result over time")),
             ("benefit-lasting", _("How long benefit lasted")),

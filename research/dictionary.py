@@ -96,8 +96,8 @@ COLUMNS: tuple[Column, ...] = (
         "0 for the story, then 1, 2, … for each follow-up in time order."
     )),
     Column("months_since_treatment", _("Months since treatment"), "integer", _(
-        "Whole months from the treatment to this report. Where the person gave only the year "
-        "of treatment, it is counted from the middle of that year."
+        "Whole months from the treatment to this report, counted from the 1st of the month of "
+        "treatment, or from 1 January where the person gave only the year."
     )),
     Column("treatment_year", _("Treatment year"), "years", _(
         "The year of treatment after the date was moved by up to six months either way, by an "

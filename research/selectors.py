@@ -10,8 +10,10 @@ from django.utils.crypto import salted_hmac
 
 from followups.models import FollowUp
 from outcomes.cohort import counted_stories
+from outcomes.definitions import time_zero
 from research.deidentify import FOLLOW_UP, MAX_SHIFT_DAYS, STORY, Episode, Report
 from research.models import ExportRequest
+from stories.dates import earliest_treatment_day
 from treatments.models import Treatment
 
 _STORY_FIELDS = (
@@ -25,14 +27,11 @@ _FOLLOWUP_FIELDS = (
 )
 
 
-def _treated_on(year, month) -> datetime.date | None:
-    """The treatment date as outcomes/cohort.py takes it: the 1st of the month, or 2 July when
-    only the year is known."""
-    if not isinstance(year, int) or not 1900 <= year <= 2200:
-        return None
-    if isinstance(month, int) and 1 <= month <= 12:
-        return datetime.date(year, month, 1)
-    return datetime.date(year, 7, 2)
+def _treated_on(year, month) -> tuple[datetime.date | None, bool]:
+    """The treatment date as the outcomes page and the follow-up form take it
+    (docs/analysis-plan.md): the 1st of the month, or 1 January when only the year is known;
+    and whether the month is known."""
+    return earliest_treatment_day(year, month), time_zero(year, month) is not None
 
 
 def date_shift_days(person: Hashable) -> int:
@@ -66,7 +65,7 @@ def research_episodes(treatment: Treatment) -> list[Episode]:
         ))
     episodes = []
     for row in rows:
-        treated_on = _treated_on(row["treated_year"], row["treated_month"])
+        treated_on, month_known = _treated_on(row["treated_year"], row["treated_month"])
         if treated_on is None:
             continue
         account = row["author_id"] or account_of_address.get(row["email"].lower())
@@ -77,7 +76,7 @@ def research_episodes(treatment: Treatment) -> list[Episode]:
             complications=row["complications"] or (), treated_again=row["treated_again"],
         )
         episodes.append(Episode(
-            person=person, treated_on=treated_on, month_known=treated_on.day == 1,
+            person=person, treated_on=treated_on, month_known=month_known,
             age_band=row["age_band"], sex=row["sex"], country=str(row["country"] or ""),
             ms_type=row["ms_type"], procedure_kind=row["procedure_kind"],
             veins=row["veins"] or (), reports=(story, *followups[row["id"]]),

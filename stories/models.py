@@ -3,7 +3,7 @@ import html
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -38,6 +38,7 @@ from stories.choices import (
     choice_labels,
     symptom_rows,
 )
+from stories.dates import earliest_treatment_day
 from stories.validators import CodesValidator, validate_no_bidi_controls, validate_symptom_answers
 from treatments.models import Treatment
 
@@ -283,6 +284,23 @@ class Story(models.Model):
 
     def procedure_status_public(self) -> str:
         return str(PROCEDURE_STATUS_PUBLIC.get(self.procedure_status, ""))
+
+    def clean(self) -> None:
+        super().clean()
+        start = self.earliest_treatment_day()
+        if self.pk and start:
+            first = self.followups.order_by("reported_on").values_list(
+                "reported_on", flat=True).first()
+            if first and first < start:
+                raise ValidationError({"treated_month": _(
+                    "A follow-up of this story is dated %(day)s, before this treatment date. "
+                    "Correct the follow-up's date first."
+                ) % {"day": formats.date_format(first, "j F Y")}})
+
+    def earliest_treatment_day(self) -> datetime.date | None:
+        """The first day the treatment can have been (docs/analysis-plan.md): no report may be
+        dated before it."""
+        return earliest_treatment_day(self.treated_year, self.treated_month)
 
     def treated_on_display(self) -> str:
         if not self.treated_year:

@@ -5,12 +5,9 @@ from django.db import migrations, models
 
 
 def build_rows(apps, schema_editor):
-    # Rows for stories that existed before this table; uses the current code on purpose (the
-    # rows are derived data, and `manage.py rebuild_outcomes` does the same at any time).
-    # Only these rows: the moderation tallies' table comes in 0002, which builds its own.
-    from outcomes.people import rebuild_counted_person_rows
-
-    rebuild_counted_person_rows()
+    # These rows were derived data, built by code that has since gone with the table itself
+    # (0003): nothing to build on the way there.
+    return None
 
 
 class Migration(migrations.Migration):

@@ -1,12 +1,16 @@
 import datetime
+import itertools
 
 from followups.models import FollowUp
 from hindsight.testing import make_story
 
+_people = itertools.count(1)
+
 
 def counted_person(treatment, *, better_at_3: bool, followups=(), **fields):
-    """A counted person treated in January 2024 whose story (sent in April) gives a result,
-    with approved follow-ups at the given (months, result)."""
+    """A counted person (an address of their own) treated in January 2024 whose story (sent in
+    April) gives a result, with approved follow-ups at the given (months, result)."""
+    fields.setdefault("email", f"person-{next(_people)}@example.org")
     story = make_story(
         treatment, treated_year=2024, treated_month=1,
         result="little_better" if better_at_3 else "no_change",

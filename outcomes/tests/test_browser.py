@@ -78,7 +78,7 @@ def test_the_outcomes_page_passes_axe_closed_and_with_every_section_open(
     live_server, page: Page, treatment
 ):
     open_page(page, live_server, treatment)
-    expect(page.locator("p.lead")).to_contain_text(f"{PEOPLE} people's reports are counted")
+    expect(page.locator("#people-count")).to_contain_text(f"{PEOPLE} people are counted")
     assert_no_axe_violations(page, "outcomes page")
 
     open_every_section(page)
@@ -113,8 +113,9 @@ def test_the_over_time_csv_downloaded_from_the_page_has_the_tables_numbers(
     # Every count agrees, row by row; a hidden count is words on the page and empty in the CSV.
     for months, row in rows.items():
         for heading, column in (("Could have reported", "could_have_reported"),
-                                ("Reported", "reported"), ("Said better", "said_better"),
-                                ("Stopped reporting", "stopped_reporting")):
+                                ("Gave a result", "reported"), ("Said better", "said_better"),
+                                ("Said no change or worse", "said_not_better"),
+                                ("Gave no result then", "gave_no_result")):
             shown, downloaded = row[heading], csv_rows[months][column]
             if shown == HIDDEN:
                 assert downloaded == "", (months, heading)
@@ -161,7 +162,9 @@ def test_a_small_group_is_shown_in_words_not_as_a_number(live_server, page: Page
     expect(table).to_be_visible()
 
     rows = {row["Group"]: row for row in table_cells(table)}
-    assert set(rows) == {"Primary progressive", "Relapsing-remitting"}
+    assert set(rows) == {"Relapsing-remitting", "Secondary progressive", "Primary progressive",
+                         "Clinically isolated syndrome", "Not sure", "Not given"}
+    assert rows["Secondary progressive"]["People"] == "0"  # every type has a row, 0 or not
     assert rows["Primary progressive"]["People"] == HIDDEN
     assert rows["Primary progressive"]["Said better"] == HIDDEN
     # 37 is big enough, but shown it would give the 3 away (40 − 37).

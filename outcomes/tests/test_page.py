@@ -28,12 +28,12 @@ def test_the_share_better_its_interval_and_the_dropout_bounds_match_an_independe
     summary = outcomes_summary(treatment, today=datetime.date(2026, 11, 1), threshold=THRESHOLD)
 
     at_3 = next(tp for tp in summary.time_points if tp.months == 3)
-    assert (at_3.eligible, at_3.reporting, at_3.better, at_3.stopped) == (30, 30, 18, 0)
+    assert (at_3.eligible, at_3.reporting, at_3.better, at_3.no_result) == (30, 30, 18, 0)
     low, high = proportion_confint(18, 30, alpha=0.05, method="wilson")
     assert at_3.bounds.observed.low == pytest.approx(low)
     assert at_3.bounds.observed.high == pytest.approx(high)
     at_12 = next(tp for tp in summary.time_points if tp.months == 12)
-    assert (at_12.reporting, at_12.better, at_12.stopped) == (20, 10, 10)
+    assert (at_12.reporting, at_12.better, at_12.no_result) == (20, 10, 10)
     assert at_12.bounds.best.share == pytest.approx((10 + 10) / 30)
     assert at_12.bounds.worst.share == pytest.approx(10 / 30)
 
@@ -48,8 +48,8 @@ def test_a_small_count_hides_a_second_so_the_total_cannot_give_it_away():
 
     at_12 = next(tp for tp in summary.time_points if tp.months == 12)
     assert at_12.better is None  # 6 people
-    assert at_12.stopped is None  # 10, hidden too: 30 - 14 - 10 would give the 6 away
-    assert at_12.not_better == 14 and at_12.eligible == 30
+    assert at_12.not_better is None  # 14, hidden too: 20 - 14 would give the 6 away
+    assert (at_12.reporting, at_12.no_result, at_12.eligible) == (20, 10, 30)
     assert at_12.bounds is None
 
 
@@ -64,7 +64,7 @@ def test_small_groups_are_hidden_and_cannot_be_recovered_from_totals():
     assert rows["ppms"].people is None  # 3 people: hidden
     assert rows["rrms"].people is None  # 22, but 25 - 22 would give the 3 away
     for tp in summary.time_points:
-        for value in (tp.eligible, tp.reporting, tp.better, tp.stopped):
+        for value in (tp.eligible, tp.reporting, tp.better, tp.not_better, tp.no_result):
             assert value is None or value == 0 or value >= THRESHOLD
 
 
@@ -96,17 +96,24 @@ def test_withdrawn_consent_and_unapproved_stories_are_not_counted(client):
 
 def test_the_benefit_curve_counts_the_first_report_of_no_change():
     treatment = make_treatment()
-    for n in range(12):
-        counted_person(treatment, better_at_3=True, followups=[(6, "no_change" if n < 6 else
-                                                             "much_better")])
+    for n in range(24):
+        counted_person(treatment, better_at_3=True,
+                       followups=[(6.5, "no_change")] if n < 12 else
+                       [(6.5, "much_better"), (12.5, "much_better")])
 
     curve = outcomes_summary(treatment, today=datetime.date(2026, 11, 1),
                              threshold=THRESHOLD).benefit_lasting
 
-    # 12 followed; 6 report "no change" at about 6 months: survival falls to 1/2 there.
-    assert curve.points[0].at_risk == 12
-    assert curve.points[0].survival == pytest.approx(0.5)
-    assert 5.5 < curve.median < 6.5
+    # All 24 said "better" at about 3 months; 12 report "no change" at 6½ months (197 days,
+    # published as month 6), and the other 12 are followed to 12½ (month 12): the share still
+    # better falls to one half at month 6.
+    by_month = {point.time: point for point in curve.points}
+    assert curve.start == 3 and by_month[3].followed == 24
+    assert by_month[5].survival == pytest.approx(1.0)
+    assert by_month[6].survival == pytest.approx(0.5)
+    assert by_month[5].followed == 24 and by_month[6].followed == 12  # still followed after
+    assert curve.median == 6
+    assert max(by_month) == 11  # after month 12 no one is followed
 
 
 def test_the_page_and_charts_are_public_and_cacheable(client):
@@ -162,9 +169,13 @@ def test_moderation_in_the_open_counts_rejections_by_reason_and_result(client):
         else:
             services.story_approve(story=story, moderator=moderator)
 
-    from outcomes.transparency import moderation_panel, story_moderation_counts
+    from outcomes.transparency import (
+        STORY_OUTCOMES,
+        moderation_panel,
+        story_moderation_counts,
+    )
 
-    panel = moderation_panel(story_moderation_counts(treatment), THRESHOLD)
+    panel = moderation_panel(story_moderation_counts(treatment), STORY_OUTCOMES, THRESHOLD)
     rows = {label: (cells, total) for label, cells, total in panel.rows}
     assert rows["Received"][1] == 24
     assert rows["Published"][0]["much_better"] == 12
@@ -263,6 +274,6 @@ def test_the_next_page_leaves_out_whoever_left_or_was_taken_out(
         assert summary.time_points == outcomes_summary(treatment).time_points  # warmed afresh
         from outcomes.cohort import build_cohort
 
-        assert sum(person.report_at(12) is not None for person in build_cohort(treatment)) == 10
+        assert sum(person.result_at(12) is not None for person in build_cohort(treatment)) == 10
     else:
         assert _people_on_the_page(client, treatment).startswith("10 people")

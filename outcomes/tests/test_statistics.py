@@ -16,8 +16,10 @@ from statsmodels.stats.proportion import proportion_confint
 from outcomes.statistics import (
     bounds_with_dropout,
     kaplan_meier,
+    kaplan_meier_with_entry,
     proportion,
     suppress,
+    suppress_lines,
     suppress_row,
 )
 
@@ -487,3 +489,58 @@ def test_it_refuses_tables_and_thresholds_that_cannot_be(table, threshold):
 def test_it_refuses_two_keys_in_the_same_row_and_column():
     with pytest.raises(ValueError, match="share row"):
         suppress({"a": 5, "b": 6}, lambda key: 0, lambda key: 0, threshold=5)
+
+
+@st.composite
+def nested_time_points(draw):
+    """A time point's counts: better + not better = reported; reported + no result = could
+    have reported (the over-time table)."""
+    count = st.one_of(st.integers(0, 9), st.integers(0, 40))
+    better, not_better, no_result = draw(count), draw(count), draw(count)
+    return {"better": better, "not_better": not_better, "no_result": no_result,
+            "reported": better + not_better,
+            "eligible": better + not_better + no_result}, draw(st.sampled_from([5, 10]))
+
+
+NESTED_LINES = [(("better", "not_better"), "reported"), (("reported", "no_result"), "eligible")]
+
+
+@suppression_settings
+@given(nested_time_points())
+def test_it_protects_a_table_of_nested_sums(case):
+    counts, threshold = case
+    result = suppress_lines(counts, NESTED_LINES, threshold)
+
+    entries = {key: (counts[key], result[key]) for key in counts}
+    _check_publishable(entries, [(list(parts), total) for parts, total in NESTED_LINES],
+                       threshold)
+
+
+def test_it_hides_a_reported_count_that_two_published_counts_would_give_away():
+    # 19 could have reported, 12 gave no result, 7 reported: 19 - 12 must not give the 7.
+    result = suppress_lines({"better": 0, "not_better": 7, "no_result": 12, "reported": 7,
+                             "eligible": 19}, NESTED_LINES, 10)
+
+    assert result["reported"] is None and result["not_better"] is None
+    assert result["no_result"] is None or result["eligible"] is None
+
+
+def test_it_refuses_lines_that_do_not_add_up():
+    with pytest.raises(ValueError, match="do not add up"):
+        suppress_lines({"a": 1, "b": 2, "t": 4}, [(("a", "b"), "t")], 10)
+
+
+def test_late_entry_follows_the_hand_worked_product_limit():
+    # Three people from month 0; two more join at month 4. Events at 2 (1 of 3 at risk) and
+    # at 5 (1 of the 4 then at risk: the 2 left from the start and the 2 who joined).
+    spans = [(0, 2, True), (0, 6, False), (0, 7, False), (4, 5, True), (4, 8, False)]
+
+    points = {p.time: p for p in kaplan_meier_with_entry(spans, [0, 1, 2, 3, 4, 5, 6, 8])}
+
+    assert points[1].survival == pytest.approx(1.0)
+    assert points[2].survival == pytest.approx(2 / 3)
+    assert points[5].survival == pytest.approx(2 / 3 * 3 / 4)
+    assert (points[0].followed, points[4].followed, points[8].followed) == (3, 4, 1)
+    # Joining late adds nothing before joining: the same curve as without them up to month 4.
+    early = {p.time: p for p in kaplan_meier_with_entry(spans[:3], [0, 2, 4])}
+    assert early[4].survival == pytest.approx(points[4].survival)

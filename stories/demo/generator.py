@@ -6,8 +6,11 @@ not to suggest any result; the mix of results says nothing about the treatment.
 """
 
 import datetime
+import itertools
+import math
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -225,3 +228,284 @@ def demo_stories(treatment: Treatment, count: int, *, seed: int = 2009) -> Itera
             rendered[story.body] = (story.body_html, story.excerpt)
         story.body_html, story.excerpt = rendered[story.body]
         yield story
+
+
+
+# Invented statistics-only reports: people who let the site count their answers but not publish
+# their words, so that the outcomes page has enough people to show its figures. Their results
+# follow a made-up, placebo-like course (many "better" at first, fading to "no change" within a
+# year or two, a few worse). Invented to show the pages; it says nothing about the treatment.
+STATISTICS_ONLY_TITLE = "Invented statistics-only report"
+STATISTICS_ONLY_BODY = "Invented example for the demo site: counted in the statistics, never shown."
+DEMO_PERSON_PREFIX = "demo-person-"
+# Most treatments in the rush of 2010-2012, then a long tail.
+TREATMENT_YEARS = {2010: 14, 2011: 16, 2012: 12, 2013: 9, 2014: 7, 2015: 6, 2016: 5, 2017: 4,
+                   2018: 4, 2019: 3, 2020: 2, 2021: 3, 2022: 3, 2023: 3, 2024: 3, 2025: 3}
+# (months after treatment, share who say "better"). A person's own `hope` (0-1) decides whether
+# they are among them, so one person's improvement fades and rarely comes back.
+SHARE_BETTER = ((0, 0.62), (3, 0.58), (6, 0.48), (12, 0.34), (24, 0.22), (120, 0.18))
+STATISTICS_ONLY_POINTS = (3, 6, 12, 24)  # months after treatment, as the reminders ask
+JOINED_BEFORE_TREATMENT = 0.15
+YEAR_ONLY = 0.12  # of those who joined after treatment: about 10% of everyone
+TREATED_AGAIN = 0.05
+# Of those asked at a time point, the share who answer: the first time, then each later time
+# (someone who stops answering does not come back).
+FIRST_ANSWER, NEXT_ANSWER = 0.85, 0.7
+RELAPSES_PER_YEAR = 0.35  # about what relapsing MS gives on treatment, whatever the veins
+
+
+@dataclass
+class DemoPerson:
+    """One invented person who reported for the statistics only: their address, their stories
+    (two after a repeat procedure), the follow-ups of both, and a baseline if they joined
+    before treatment. Nothing is saved; `load_demo` gives them an account and saves the rest."""
+
+    number: int
+    email: str
+    stories: list[Story] = field(default_factory=list)
+    followups: list = field(default_factory=list)
+    baseline: object | None = None
+
+
+def _share_better(months: float) -> float:
+    for (start, share), (end, later_share) in itertools.pairwise(SHARE_BETTER):
+        if months < end:
+            return share + (later_share - share) * (max(months, start) - start) / (end - start)
+    return SHARE_BETTER[-1][1]
+
+
+class _Course:
+    """One invented person's course after one procedure: the answers they give when asked."""
+
+    def __init__(self, rng: random.Random, treated: datetime.date):
+        self.rng = rng
+        self.treated = treated
+        self.hope = rng.random()  # low: "better" for longer
+        self.gloom = rng.random()  # low: "worse" rather than "no change" when not better
+        self.symptoms = rng.sample(Symptom.values, rng.randint(4, 8))
+
+    def result(self, day: datetime.date) -> str:
+        rng = self.rng
+        months = (day - self.treated).days / 30.44
+        if rng.random() < (0.4 if months < 2 else 0.07 if months < 4.5 else 0):
+            return Result.TOO_EARLY
+        # Now and then an answer goes against the person's course, as real answers do.
+        hope = rng.random() if rng.random() < 0.06 else self.hope
+        share = _share_better(months)
+        if hope < share:
+            return Result.MUCH_BETTER if hope < share * 0.35 else Result.LITTLE_BETTER
+        if self.gloom < 0.05:
+            return Result.MUCH_WORSE
+        if self.gloom < 0.16:
+            return Result.LITTLE_WORSE
+        return Result.NO_CHANGE
+
+    def symptom_answers(self, result: str) -> dict[str, str]:
+        leaning = {
+            Result.MUCH_BETTER: SymptomChange.BETTER, Result.LITTLE_BETTER: SymptomChange.BETTER,
+            Result.LITTLE_WORSE: SymptomChange.WORSE, Result.MUCH_WORSE: SymptomChange.WORSE,
+        }.get(result, SymptomChange.SAME)
+        # MS symptoms come and go: some answers go their own way, whatever the overall result.
+        return {symptom: leaning if self.rng.random() < 0.6 else self.rng.choices(
+                    [SymptomChange.BETTER, SymptomChange.SAME, SymptomChange.WORSE],
+                    weights=[30, 40, 30])[0]
+                for symptom in self.symptoms}
+
+    def set_back(self) -> None:
+        """After a narrowed vein or a clot: "better" less likely, "worse" more."""
+        self.hope = min(1.0, self.hope + 0.3)
+        self.gloom = max(0.0, self.gloom - 0.15)
+
+
+def _at(rng: random.Random, day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day, datetime.time(rng.randint(7, 22), rng.randint(0, 59)), tzinfo=datetime.UTC
+    )
+
+
+def _statistics_only_story(
+    rng: random.Random, treatment: Treatment, person: DemoPerson, display_name: str,
+    course: _Course, *, year_only: bool, submitted: datetime.datetime, now: datetime.datetime,
+) -> Story:
+    treated = course.treated
+    submitted = min(submitted, now)  # "today" at a random hour may be later than now
+    country, city = rng.choice(PLACES)
+    story = Story(
+        treatment=treatment, status=Story.Status.APPROVED, is_demo=True,
+        procedure_status=ProcedureStatus.HAD, consent_publish=False, consent_statistics=True,
+        title=STATISTICS_ONLY_TITLE, body=STATISTICS_ONLY_BODY,
+        display_name=display_name, email=person.email,
+        treated_year=treated.year, treated_month=None if year_only else treated.month,
+        country=country, city=city,
+        procedure_kind=rng.choices(ProcedureKind.values, weights=[70, 10, 8, 12])[0],
+        veins=rng.sample([v for v in Vein.values if v != Vein.UNKNOWN], rng.randint(1, 2)),
+        complications=rng.choices(
+            [[Complication.NONE], [Complication.RESTENOSIS], [Complication.VEIN_CLOT],
+             [Complication.BLEEDING], []],
+            weights=[65, 10, 3, 3, 19],
+        )[0],
+        treated_again=rng.choice([TreatedAgain.NO, TreatedAgain.NO, TreatedAgain.NO, ""]),
+        ms_type=rng.choice([*MsType.values, ""]),
+        age_band=rng.choice([*AgeBand.values, ""]),
+        sex=rng.choice([*Sex.values, ""]),
+        diagnosis_year=rng.choice([None, treated.year - rng.randint(1, 20)]),
+        submitted_at=submitted,
+        email_confirmed_at=min(submitted + datetime.timedelta(minutes=rng.randint(2, 600)), now),
+    )
+    # Approved as `story_approve` approves any story, with an address and a publication time;
+    # without consent to publish it is still never shown.
+    story.published_at = min(
+        story.email_confirmed_at + datetime.timedelta(hours=rng.randint(2, 96)), now
+    )
+    story.assign_slug()
+    if submitted.date() < treated:
+        # Written while the procedure was booked, and changed to "had it" just after it.
+        story.result = Result.TOO_EARLY
+    else:
+        story.result = course.result(submitted.date())
+        story.symptoms = course.symptom_answers(story.result)
+    if story.result in (Result.MUCH_BETTER, Result.LITTLE_BETTER):
+        story.change_onset = rng.choice([ChangeOnset.HOURS, ChangeOnset.WEEK, ChangeOnset.MONTH])
+    elif story.result != Result.TOO_EARLY:
+        story.change_onset = ChangeOnset.NONE
+    return story
+
+
+def _statistics_only_followups(
+    rng: random.Random, course: _Course, story: Story, *, until: datetime.date,
+    now: datetime.datetime,
+) -> list:
+    """Approved follow-ups near 3, 6, 12 and 24 months after treatment from those who answer,
+    each dated after the story was written and before `until` (today, or a repeat procedure)."""
+    from followups.models import FollowUp, YesNoUnsure
+
+    followups = []
+    asked = narrowed = False
+    last = course.treated
+    for months in STATISTICS_ONLY_POINTS:
+        day = course.treated + datetime.timedelta(
+            days=round(months * 30.44) + rng.randint(-12, 12)
+        )
+        answers = rng.random() < (NEXT_ANSWER if asked else FIRST_ANSWER)
+        if day <= story.submitted_at.date():
+            continue  # not with us yet, so not asked
+        if day >= until:
+            break
+        asked = True
+        if not answers:
+            break
+        new = rng.choices([[], [Complication.RESTENOSIS], [Complication.VEIN_CLOT]],
+                          weights=[92, 6, 2])[0]
+        if new:
+            course.set_back()
+        restenosis = new == [Complication.RESTENOSIS]
+        result = course.result(day)
+        relapsed = rng.random() < 1 - math.exp(-RELAPSES_PER_YEAR * (day - last).days / 365)
+        last = day
+        followups.append(FollowUp(
+            story=story, status=FollowUp.Status.APPROVED, reported_on=day, result=result,
+            symptoms=course.symptom_answers(result),
+            relapses_since_last=rng.choices([1, 2], weights=[80, 20])[0] if relapsed else 0,
+            new_complications=new,
+            restenosis=YesNoUnsure.YES if restenosis else rng.choices(
+                [YesNoUnsure.NO, "", YesNoUnsure.UNSURE], weights=[70, 25, 5])[0],
+            # Some whose vein had narrowed had it opened again, without a second story.
+            repeat_procedure=YesNoUnsure.YES if narrowed and rng.random() < 0.4 else
+            rng.choices([YesNoUnsure.NO, ""], weights=[75, 25])[0],
+            started_dmt=rng.choices([YesNoUnsure.NO, YesNoUnsure.YES, ""],
+                                    weights=[60, 10, 30])[0],
+            published_at=min(_at(rng, day + datetime.timedelta(days=rng.randint(1, 5))), now),
+        ))
+        narrowed = narrowed or restenosis
+    return followups
+
+
+def _baseline(rng: random.Random, course: _Course, story: Story, recorded_on: datetime.date):
+    from followups.models import Baseline, Expectation, SymptomSeverity
+
+    return Baseline(
+        story=story, recorded_on=recorded_on,
+        symptoms={symptom: rng.choice(SymptomSeverity.values) for symptom in course.symptoms},
+        relapses_last_year=rng.choice([0, 0, 1, 1, 2, 3]),
+        expectation=rng.choices(Expectation.values, weights=[30, 40, 10, 20])[0],
+    )
+
+
+def _statistics_only_person(
+    rng: random.Random, treatment: Treatment, number: int, *, may_repeat: bool,
+    today: datetime.date, now: datetime.datetime,
+) -> DemoPerson:
+    person = DemoPerson(number, f"{DEMO_PERSON_PREFIX}{number}@example.invalid")
+    display_name = f"{rng.choice(NAMES)} (example)"
+    joined_before = rng.random() < JOINED_BEFORE_TREATMENT
+    year_only = not joined_before and rng.random() < YEAR_ONLY
+    year = rng.choices(list(TREATMENT_YEARS), weights=list(TREATMENT_YEARS.values()))[0]
+    treated = min(datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                  today - datetime.timedelta(days=30))
+    course = _Course(rng, treated)
+    month_start = treated.replace(day=1)
+    if joined_before:
+        # The baseline form takes a baseline only while the procedure is booked (or being
+        # considered), so these people wrote before it, recorded a baseline, and changed their
+        # story to "had it" just after it.
+        submitted = _at(rng, month_start - datetime.timedelta(days=rng.randint(10, 120)))
+        baseline_on = submitted.date() + datetime.timedelta(
+            days=rng.randint(0, (month_start - submitted.date()).days - 1)
+        )
+    else:
+        delay = rng.choices([rng.randint(14, 90), rng.randint(91, 365),
+                             rng.randint(366, 6 * 365)], weights=[55, 15, 30])[0]
+        submitted = _at(rng, min(treated + datetime.timedelta(days=delay), today))
+    story = _statistics_only_story(rng, treatment, person, display_name, course,
+                                   year_only=year_only, submitted=submitted, now=now)
+    person.stories.append(story)
+    if joined_before:
+        person.baseline = _baseline(rng, course, story, baseline_on)
+    again = treated + datetime.timedelta(days=rng.randint(365, 3 * 365))
+    if not (may_repeat and rng.random() < TREATED_AGAIN
+            and submitted.date() < again < today - datetime.timedelta(days=30)):
+        person.followups = _statistics_only_followups(rng, course, story, until=today, now=now)
+        return person
+    # Treated again 1-3 years later, with a second story under the same account.
+    # Reports from the month of the repeat on belong to it, not to the first procedure.
+    person.followups = _statistics_only_followups(rng, course, story, until=again.replace(day=1),
+                                                  now=now)
+    if person.followups:  # usually why: the vein had narrowed again
+        person.followups[-1].restenosis = "yes"
+        person.followups[-1].new_complications = [Complication.RESTENOSIS]
+    second_course = _Course(rng, again)
+    second = _statistics_only_story(
+        rng, treatment, person, display_name, second_course, year_only=False,
+        submitted=_at(rng, min(again + datetime.timedelta(days=rng.randint(7, 70)), today)),
+        now=now,
+    )
+    second.complications = []
+    person.stories.append(second)
+    person.followups += _statistics_only_followups(rng, second_course, second, until=today,
+                                                   now=now)
+    return person
+
+
+def demo_statistics_only_people(
+    treatment: Treatment, count: int, *, seed: int = 2009, first_number: int = 1,
+    today: datetime.date | None = None,
+) -> Iterator[DemoPerson]:
+    """Invented people with `count` statistics-only stories between them: approved, counted,
+    never published. Treated 2010-2025 (the month known for about 90%); most wrote weeks to
+    years after treatment, about 15% before it (then booked, with a baseline); about 5% were
+    treated again 1-3 years later and wrote a second story. Numbered from `first_number`."""
+    rng = random.Random(f"statistics-only-{seed}")
+    today = today or timezone.localdate()
+    now = timezone.now()
+    rendered = Story(body=STATISTICS_ONLY_BODY)
+    rendered.refresh_derived()
+    made = 0
+    for number in itertools.count(first_number):
+        if made >= count:
+            return
+        person = _statistics_only_person(rng, treatment, number, may_repeat=count - made >= 2,
+                                         today=today, now=now)
+        for story in person.stories:
+            story.body_html, story.excerpt = rendered.body_html, rendered.excerpt
+        made += len(person.stories)
+        yield person

@@ -223,8 +223,8 @@ def test_the_page_signals_leave_other_models_to_fast_bulk_deletes():
     from django.contrib.sessions.models import Session
     from django.db.models.deletion import Collector
 
-    from outcomes.models import CountedPerson, ModerationTally
+    from outcomes.models import ModerationTally
 
     collector = Collector(using="default")
-    for model in (Session, CountedPerson, ModerationTally):
+    for model in (Session, ModerationTally):
         assert collector.can_fast_delete(model.objects.all()), model

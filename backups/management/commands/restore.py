@@ -71,4 +71,4 @@ class Command(BaseCommand):
               f"account(s), {replay.stories} story(ies) and {replay.commenters} commenter(s); "
               f"{replay.already_in_backup} already in the backup; {replay.older_than_backup} "
               "older than the backup, left alone.")
-        write(f"Rebuilt {report.counted_people} counted people; cleared the cache.")
+        write(f"Rebuilt the moderation tallies of {report.stories} stories; cleared the cache.")

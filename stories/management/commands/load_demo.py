@@ -17,12 +17,17 @@ from articles.content import ARTICLES, SERIES
 from articles.models import Article, Series
 from audit.demo import load_demo_auditors
 from directory.demo import directory_demo_load
-from followups.models import FollowUp
-from outcomes.people import rebuild_counted_people
+from followups.models import Baseline, FollowUp
+from outcomes.tallies import rebuild_moderation_tallies
 from pages.services import site_pages_ensure
 from research.demo import load_demo_researcher
 from search.services import search_index_rebuild
-from stories.demo.generator import demo_followups, demo_stories
+from stories.demo.generator import (
+    DEMO_PERSON_PREFIX,
+    demo_followups,
+    demo_statistics_only_people,
+    demo_stories,
+)
 from stories.models import Story, StoryConsent
 from treatments.content import CCSVI_EVIDENCE_ITEMS, CCSVI_VENOPLASTY
 from treatments.models import Treatment
@@ -53,17 +58,22 @@ BATCH = 2000
 class Command(BaseCommand):
     help = (
         "Create the demo treatment (CCSVI venoplasty), a moderator account and invented example "
-        "stories. With --stories N, add N more for benchmarks (e.g. 100000)."
+        "stories, and invented statistics-only reports (counted on the outcomes page, never "
+        "shown). With --stories N, add N more stories for benchmarks (e.g. 100000)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--stories", type=int, default=36,
                             help="How many invented stories to create (default 36).")
+        parser.add_argument("--statistics-only", type=int, default=300, metavar="N",
+                            help="How many invented statistics-only reports to create: counted "
+                                 "on the outcomes page, never shown (default 300).")
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing if the database already has a treatment.")
         parser.add_argument("--seed", type=int, default=2009)
 
-    def handle(self, *args, stories: int, if_empty: bool, seed: int, **options):
+    def handle(self, *args, stories: int, statistics_only: int, if_empty: bool, seed: int,
+               **options):
         if settings.PRODUCTION:
             raise CommandError("Demo content is not for a production site.")
         if if_empty and Treatment.objects.exists():
@@ -81,14 +91,18 @@ class Command(BaseCommand):
         self._create_articles()
         self._create_stories(treatment, stories, seed)
         self._add_waiting_story(treatment, seed)
-        # Stories were bulk-created without signals: build the outcomes rows and the search
+        # After the published stories, so that their seeds (and so the stories) stay as before.
+        self._create_statistics_only(treatment, statistics_only, seed)
+        # Stories were bulk-created without signals: build the moderation tallies and the search
         # index for them now.
-        rebuild_counted_people()
+        rebuild_moderation_tallies()
         search_index_rebuild()
         call_command("optimize_database", stdout=io.StringIO())
         researcher = load_demo_researcher()
         self.stdout.write(self.style.SUCCESS(
-            f"Demo content ready: {Story.objects.filter(is_demo=True).count()} invented stories."
+            f"Demo content ready: {Story.objects.filter(is_demo=True).count()} invented stories "
+            f"({Story.objects.filter(is_demo=True, consent_publish=False).count()} of them "
+            "statistics-only reports, never shown)."
         ))
         self._print_moderator()
         self.stdout.write(researcher)
@@ -104,14 +118,41 @@ class Command(BaseCommand):
                     FollowUp.objects.bulk_create(
                         followup for story in created for followup in demo_followups(story, rng)
                     )
-                    StoryConsent.objects.bulk_create(
-                        StoryConsent(story=story, purpose=purpose, granted=granted,
-                                     version="demo", text="Invented example.")
-                        for story in created
-                        for purpose, granted in (("publish", story.consent_publish),
-                                                 ("statistics", story.consent_statistics))
-                    )
+                    StoryConsent.objects.bulk_create(_consents(created))
                 bar.update(len(batch))
+
+    def _create_statistics_only(self, treatment: Treatment, count: int, seed: int) -> None:
+        """Invented people who consented to statistics only, each with a plain account (no
+        password; the address cannot receive mail) that holds their one or two stories."""
+        User = get_user_model()
+        numbers = [int(name.removeprefix(DEMO_PERSON_PREFIX)) for name in
+                   User.objects.filter(username__startswith=DEMO_PERSON_PREFIX)
+                   .values_list("username", flat=True)
+                   if name.removeprefix(DEMO_PERSON_PREFIX).isdigit()]
+        first = max(numbers, default=0) + 1
+        people = demo_statistics_only_people(treatment, count, seed=seed + first - 1,
+                                             first_number=first)
+        with tqdm(total=count, desc="Statistics-only", unit="story",
+                  disable=count < BATCH) as bar:
+            while batch := list(islice(people, BATCH // 2)):
+                with transaction.atomic():
+                    users = []
+                    for person in batch:
+                        user = User(username=f"{DEMO_PERSON_PREFIX}{person.number}",
+                                    email=person.email)
+                        user.set_unusable_password()
+                        users.append(user)
+                    for person, user in zip(batch, User.objects.bulk_create(users), strict=True):
+                        for story in person.stories:
+                            story.author = user
+                    created = Story.objects.bulk_create(
+                        story for person in batch for story in person.stories
+                    )
+                    FollowUp.objects.bulk_create(f for person in batch for f in person.followups)
+                    Baseline.objects.bulk_create(person.baseline for person in batch
+                                                 if person.baseline is not None)
+                    StoryConsent.objects.bulk_create(_consents(created))
+                bar.update(len(created))
 
     def _create_articles(self) -> None:
         series, _ = Series.objects.update_or_create(slug=SERIES["slug"], defaults=SERIES)
@@ -169,3 +210,14 @@ class Command(BaseCommand):
                 f"`python manage.py demo_code` (or add the secret in "
                 f"{settings.VAR_DIR / 'demo-moderator-totp-secret.txt'} to an authenticator app)."
             )
+
+
+def _consents(stories: list[Story]):
+    """The consent records of bulk-created invented stories, as the form would have made them."""
+    return (
+        StoryConsent(story=story, purpose=purpose, granted=granted, version="demo",
+                     text="Invented example.")
+        for story in stories
+        for purpose, granted in (("publish", story.consent_publish),
+                                 ("statistics", story.consent_statistics))
+    )
