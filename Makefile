@@ -6,6 +6,8 @@ PORT ?= 8000
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 MANAGE := $(UV) run --frozen python manage.py
+# Test processes (pytest-xdist); 0 runs the suite in this process, for debugging.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test test-sqlite test-postgres venv lint demo-code reminders bench stress clean
 
@@ -33,8 +35,8 @@ run: venv
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
 
-# The whole suite on SQLite, then again on a throwaway PostgreSQL server; browser tests run in
-# real headless Chromium (installed from Debian's packages when missing).
+# The whole suite on SQLite, then again on a throwaway PostgreSQL server, each in two processes;
+# browser tests run in real headless Chromium (installed from Debian's packages when missing).
 test: venv
 	$(UV) run --frozen ruff check .
 	bash scripts/ensure-chromium
@@ -43,10 +45,10 @@ test: venv
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: venv
-	env -u DATABASE_URL $(UV) run --frozen pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(UV) run --frozen pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: venv
-	bash scripts/with-postgres $(UV) run --frozen pytest $(PYTEST_ARGS)
+	bash scripts/with-postgres $(UV) run --frozen pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The demo moderator's current authenticator code (demo sites only).
 demo-code: venv

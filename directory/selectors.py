@@ -11,7 +11,7 @@ from django_countries import countries
 from directory.models import DirectoryEntry, StoryDirectoryLink, folded
 from outcomes.cohort import counted_stories
 from outcomes.definitions import BETTER, NOT_BETTER
-from outcomes.statistics import Proportion, proportion, suppress_row
+from outcomes.statistics import Proportion, proportion, publish_row
 from stories.choices import Result
 from stories.models import Story
 
@@ -115,16 +115,21 @@ class EntryResults:
 def entry_results(entry: DirectoryEntry, *, threshold: int | None = None) -> EntryResults:
     """The overall result, as each person gave it when sharing, of the counted stories linked
     to this entry (the outcomes page's cohort: approved, consented to statistics, had the
-    procedure), with every count from 1 to threshold − 1 hidden, and enough others."""
+    procedure). The page also lists the linked published stories with their results, so only
+    the rest (stories counted but not published) is protected: a count is shown when that part
+    of it is 0 or at least the threshold, with enough others hidden (docs/disclosure.md)."""
     threshold = threshold or settings.SMALL_COUNT_THRESHOLD
     linked = StoryDirectoryLink.objects.filter(entry=entry).values("story_id")
     answers = (counted_stories().filter(pk__in=linked).exclude(result="")
-               .order_by().values("result").annotate(n=Count("id")))
+               .order_by().values("result", "consent_publish").annotate(n=Count("id")))
     counts = {code: 0 for code in Result.values}
+    protected = dict(counts)
     for row in answers:
         if row["result"] in counts:
-            counts[row["result"]] = row["n"]
-    suppressed = suppress_row(counts, threshold)
+            counts[row["result"]] += row["n"]
+            if not row["consent_publish"]:
+                protected[row["result"]] += row["n"]
+    suppressed = publish_row(counts, protected, threshold)
     rows = [ResultRow(code, str(label), suppressed.cells[code]) for code, label in Result.choices]
     shown = suppressed.cells
     better = None

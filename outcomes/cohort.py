@@ -19,6 +19,7 @@ from stories.models import Story
 STORY_COLUMNS = (
     "id", "author_id", "email", "treated_year", "treated_month", "submitted_at", "result",
     "symptoms", "ms_type", "procedure_kind", "country", "complications", "treated_again",
+    "consent_publish",
 )
 FOLLOWUP_COLUMNS = (
     "story_id", "reported_on", "result", "symptoms", "relapses_since_last", "new_complications",

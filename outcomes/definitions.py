@@ -68,6 +68,7 @@ class FollowedSpan:
     entry: float
     exit: float
     event: bool
+    public: bool = False  # the person's reports are all public already
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,13 @@ class Person:
     reports: tuple[Report, ...]  # counted reports, in date order
     complications: frozenset[str]
     treated_again: bool
+    # A reader knows their reports: their one counted story is published, with the approved
+    # follow-ups under it. Two stories are not: which stories are one person's is not shown.
+    public: bool = False
+    # What of the above a published page shows (follow-ups' "narrowed again" and "treated
+    # again" answers are counted but not shown on the story page).
+    complications_shown: frozenset[str] = frozenset()
+    treated_again_shown: bool = False
 
     @property
     def treatment_year(self) -> int:
@@ -135,7 +143,8 @@ class Person:
         if ended is not None and ended.months < entry:
             return None
         last = ended or timed[-1]
-        return FollowedSpan(entry=entry, exit=max(last.months, entry), event=ended is not None)
+        return FollowedSpan(entry=entry, exit=max(last.months, entry), event=ended is not None,
+                            public=self.public)
 
     def relapse_span(self) -> FollowedSpan | None:
         """From joining until the first follow-up that reports a relapse (the event), or the
@@ -148,7 +157,8 @@ class Person:
             return None
         relapsed = next((r for r in asked if r.relapses > 0), None)
         last = relapsed or asked[-1]
-        return FollowedSpan(entry=self.entry, exit=last.months, event=relapsed is not None)
+        return FollowedSpan(entry=self.entry, exit=last.months, event=relapsed is not None,
+                            public=self.public)
 
 
 def identity_of(story: Mapping, account_of_address: Mapping[str, int]) -> tuple[str, object]:
@@ -169,7 +179,8 @@ def people_from_rows(stories: Iterable[Mapping], followups: Iterable[Mapping],
     """The people behind these counted stories and their approved follow-ups.
 
     `stories`: dicts with id, author_id, email, treated_year, treated_month, submitted_on,
-    result, symptoms, ms_type, procedure_kind, country, complications, treated_again.
+    result, symptoms, ms_type, procedure_kind, country, complications, treated_again,
+    consent_publish.
     `followups`: dicts with story_id, reported_on, result, symptoms, relapses_since_last,
     new_complications, restenosis, repeat_procedure. `with_baseline`: ids of the stories whose
     authors recorded a baseline before treatment. `account_of_address`: confirmed addresses
@@ -234,10 +245,14 @@ def _person(treatments: list[list[Mapping]], followups_of: Mapping[int, list[Map
 
     reports: list[Report] = []
     complications: set[str] = set()
+    shown: set[str] = set()  # named in a story or in a follow-up's new complications
     treated_again = len(treatments) > 1
+    again_shown = False
     for story in stories:
         complications.update(_codes(story.get("complications")))
+        shown.update(_codes(story.get("complications")))
         treated_again |= story.get("treated_again") == "yes"
+        again_shown |= story.get("treated_again") == "yes"
         if start <= story["submitted_on"] <= today and (cut is None
                                                           or story["submitted_on"] < cut):
             reports.append(Report(story["submitted_on"], months(story["submitted_on"]),
@@ -247,6 +262,7 @@ def _person(treatments: list[list[Mapping]], followups_of: Mapping[int, list[Map
             if day < start or day > today:  # refused on entry; never counted if one got in
                 continue
             complications.update(_codes(followup.get("new_complications")))
+            shown.update(_codes(followup.get("new_complications")))
             if followup.get("restenosis") == "yes":
                 complications.add(Complication.RESTENOSIS)
             treated_again |= followup.get("repeat_procedure") == "yes"
@@ -268,6 +284,10 @@ def _person(treatments: list[list[Mapping]], followups_of: Mapping[int, list[Map
         entry=entry, prospective=prospective,
         reports=tuple(reports), complications=frozenset(complications) - {Complication.NONE},
         treated_again=treated_again,
+        # Published stories show their answers and their approved follow-ups to anyone.
+        public=len(stories) == 1 and bool(stories[0].get("consent_publish")),
+        complications_shown=frozenset(shown),
+        treated_again_shown=again_shown,
     )
 
 

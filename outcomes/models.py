@@ -24,12 +24,15 @@ class ModerationTally(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=20)
     result = models.CharField(max_length=20, blank=True)
+    # Shown to anyone already: an approved story with consent to publish, or an approved
+    # follow-up of one. The rest is the protected part of each count (docs/disclosure.md).
+    public = models.BooleanField(default=False)
     reports = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
             # Holds every column the panels read, so both panels are read from it alone.
-            models.Index(fields=["treatment", "kind", "status", "result", "reports"],
+            models.Index(fields=["treatment", "kind", "status", "result", "public", "reports"],
                          name="outcomes_tally_panel_idx"),
         ]
 

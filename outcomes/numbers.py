@@ -17,10 +17,14 @@ from outcomes.transparency import (
 
 def _moderation_panels(treatment, threshold: int) -> dict[str, ModerationPanel]:
     return {
-        "stories": moderation_panel(story_moderation_counts(treatment), STORY_OUTCOMES,
-                                    threshold),
-        "followups": moderation_panel(followup_moderation_counts(treatment), FOLLOWUP_OUTCOMES,
-                                      threshold),
+        "stories": moderation_panel(
+            story_moderation_counts(treatment), STORY_OUTCOMES, threshold,
+            story_moderation_counts(treatment, protected_only=True),
+        ),
+        "followups": moderation_panel(
+            followup_moderation_counts(treatment), FOLLOWUP_OUTCOMES, threshold,
+            followup_moderation_counts(treatment, protected_only=True),
+        ),
     }
 
 

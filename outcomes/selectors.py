@@ -21,9 +21,10 @@ from outcomes.statistics import (
     bounds_with_dropout,
     kaplan_meier_with_entry,
     proportion,
-    suppress,
-    suppress_lines,
-    suppress_row,
+    publish_count,
+    publish_lines,
+    publish_row,
+    publish_table,
 )
 from stories.choices import Complication, MsType, ProcedureKind, Symptom, SymptomChange
 
@@ -99,25 +100,41 @@ class OutcomesSummary:
         return next((tp for tp in self.time_points if tp.months == months), None)
 
 
-def _shown(count: int, threshold: int) -> int | None:
-    return count if count == 0 or count >= threshold else None
+class Tally:
+    """Counts of people, and the protected part of each: the people whose reports are not all
+    public already (docs/disclosure.md). Decisions to show are made on the protected parts."""
+
+    def __init__(self) -> None:
+        self.all: Counter = Counter()
+        self.protected: Counter = Counter()
+
+    def add(self, person: Person, *keys, n: int = 1, public: bool | None = None) -> None:
+        """Count `person` under each key; `public` says whether a reader knows it (by default,
+        whether the person is public)."""
+        known = person.public if public is None else public
+        for key in keys:
+            self.all[key] += n
+            if not known:
+                self.protected[key] += n
+
+    def of(self, keys) -> tuple[dict, dict]:
+        return ({key: self.all[key] for key in keys}, {key: self.protected[key] for key in keys})
 
 
 def _time_points(people: list[Person], today: datetime.date, threshold: int) -> list[TimePoint]:
     rows = []
     for point in TIME_POINTS:
-        counts = Counter()
+        tally = Tally()
         for person in people:
             if person.could_report_at(point, today):
-                counts["eligible"] += 1
                 report = person.result_at(point)
-                counts[judged(report.result) if report else "no_result"] += 1
-        counts["reporting"] = counts["better"] + counts["not_better"]
+                result = judged(report.result) if report else "no_result"
+                tally.add(person, "eligible", result,
+                          *(("reporting",) if result != "no_result" else ()))
         # Each time point is its own table: the same people appear at every point, so sums
         # across points mean nothing and are never shown.
-        cells = suppress_lines(
-            {key: counts[key] for key in ("better", "not_better", "no_result", "reporting",
-                                          "eligible")},
+        cells = publish_lines(
+            *tally.of(("better", "not_better", "no_result", "reporting", "eligible")),
             [(("better", "not_better"), "reporting"), (("reporting", "no_result"), "eligible")],
             threshold,
         )
@@ -130,9 +147,11 @@ def _time_points(people: list[Person], today: datetime.date, threshold: int) -> 
 
 
 def _first_not_better(people: list[Person], threshold: int) -> Proportion | None:
-    firsts = Counter(person.first_result for person in people if person.first_result)
-    row = suppress_row({"better": firsts["better"], "not_better": firsts["not_better"]},
-                       threshold)
+    firsts = Tally()
+    for person in people:
+        if person.first_result:
+            firsts.add(person, person.first_result)
+    row = publish_row(*firsts.of(("better", "not_better")), threshold)
     if None in (row.cells["not_better"], row.total) or not row.total:
         return None
     return proportion(row.cells["not_better"], row.total)
@@ -143,17 +162,20 @@ def _symptoms(people: list[Person], today: datetime.date,
     changes = [SymptomChange.BETTER, SymptomChange.SAME, SymptomChange.WORSE]
     result = {}
     for point in TIME_POINTS:
-        counts = Counter()
+        tally = Tally()
         for person in people:
             report = person.result_at(point) if person.could_report_at(point, today) else None
             if report:
-                counts.update(f"{symptom}={change}" for symptom, change in report.symptoms.items())
+                tally.add(person, *(f"{symptom}={change}"
+                                    for symptom, change in report.symptoms.items()))
         rows = []
         for symptom in Symptom:
             # One line per symptom: people answer several symptoms, so totals across symptoms
             # are not a count of anyone and are not shown.
-            line = suppress_row({c.value: counts[f"{symptom.value}={c.value}"] for c in changes},
-                                threshold)
+            counts, protected = tally.of([f"{symptom.value}={c.value}" for c in changes])
+            line = publish_row({c.value: counts[f"{symptom.value}={c.value}"] for c in changes},
+                               {c.value: protected[f"{symptom.value}={c.value}"]
+                                for c in changes}, threshold)
             cells, total = dict(line.cells), line.total
             better = cells["better"]
             share = proportion(better, total) if None not in (better, total) and total else None
@@ -177,30 +199,46 @@ def _curve(spans: list[FollowedSpan], threshold: int) -> Curve | None:
         return None
     # Someone followed for less than a whole month (after rounding) adds nothing.
     spans = [rounded for span in spans
-             if (rounded := FollowedSpan(_whole(span.entry), _whole(span.exit), span.event)).exit
-             > rounded.entry]
+             if (rounded := FollowedSpan(_whole(span.entry), _whole(span.exit), span.event,
+                                         span.public)).exit > rounded.entry]
     if len(spans) < threshold:
         return None
     last = max(span.exit for span in spans)
 
-    def followed_after(month: int) -> int:
-        return sum(span.entry <= month < span.exit for span in spans)
+    def followed_after(month: int, among=spans) -> int:
+        return sum(span.entry <= month < span.exit for span in among)
 
-    start = next((m for m in range(last + 1) if followed_after(m) >= threshold), None)
+    def safe(n: int) -> bool:
+        return n == 0 or n >= threshold
+
+    protected = [span for span in spans if not span.public]
+    start = next((m for m in range(last + 1) if followed_after(m) >= threshold
+                  and safe(followed_after(m, protected))), None)
     if start is None:
         return None
-    still = [FollowedSpan(max(span.entry, start), span.exit, span.event) for span in spans
-             if span.exit > start]
+    still = [replace(span, entry=max(span.entry, start)) for span in spans if span.exit > start]
+    hidden = [span for span in still if not span.public]  # only these changes are not public
     shown = [start]
     for month in range(start + 1, last + 1):
         if followed_after(month) < threshold:
             break
-        since = [span for span in still if shown[-1] < span.exit <= month]
-        changes = (sum(shown[-1] < span.entry <= month for span in still),
-                   sum(span.event for span in since), sum(not span.event for span in since))
-        if all(n == 0 or n >= threshold for n in changes):
+        since = [span for span in hidden if shown[-1] < span.exit <= month]
+        changes = (sum(shown[-1] < span.entry <= month for span in hidden),
+                   sum(span.event for span in since), sum(not span.event for span in since),
+                   followed_after(month, hidden))
+        if all(safe(n) for n in changes):
             shown.append(month)
-    points = kaplan_meier_with_entry([(s.entry, s.exit, s.event) for s in still], shown)
+    # Every change inside a gap between two shown months is taken at the gap's end (people
+    # who joined in it are followed from its start): the estimate at a shown month then depends
+    # only on the totals audited above, not on how they were spread over the gap.
+    def joined(month: int) -> int:
+        return max((m for m in shown if m < month), default=start)
+
+    def left(month: int) -> int:
+        return next((m for m in shown if m >= month), last + 1)
+
+    points = kaplan_meier_with_entry(
+        [(joined(s.entry), left(s.exit), s.event) for s in still], shown)
     followed = [replace(point, followed=followed_after(point.time)) for point in points]
     return Curve(people=len(spans), start=start, points=tuple(followed))
 
@@ -212,25 +250,30 @@ def _whole(months: float) -> int:
 def _complications(people: list[Person], threshold: int) -> dict[str, int | None]:
     """People reporting each complication at any time, from their stories and follow-ups. Each
     is its own count out of everyone counted; no sums across them are shown."""
-    counts = Counter()
+    tally = Tally()
     for person in people:
-        counts.update(person.complications)
-        counts["treated_again"] += person.treated_again
+        shown = person.complications & person.complications_shown
+        tally.add(person, *shown)
+        tally.add(person, *(person.complications - shown), public=False)
+        if person.treated_again:
+            tally.add(person, "treated_again",
+                      public=person.public and person.treated_again_shown)
     labels = {**dict(Complication.choices), "treated_again": _("Treated again")}
     keys = [c for c in Complication.values if c != Complication.NONE] + ["treated_again"]
-    return {str(labels[key]): _shown(counts[key], threshold) for key in keys}
+    return {str(labels[key]): publish_count(tally.all[key], tally.protected[key], threshold)
+            for key in keys}
 
 
-def _group_values(attribute: str, counts: Counter, threshold: int) -> list[str]:
+def _group_values(attribute: str, protected: Counter, threshold: int) -> list[str]:
     """The rows of a group table. They never depend on who is counted, except that a year or
-    country has a row of its own only when at least `threshold` people are in it (the rest are
-    "other"): a row that exists says nothing about anyone."""
+    country has a row of its own only when at least `threshold` people not public already are
+    in it (the rest are "other"): a row that exists says nothing about anyone."""
     if attribute == "ms_type":
         return [*MsType.values, UNKNOWN]
     if attribute == "procedure_kind":
         return [*ProcedureKind.values, UNKNOWN]
     people_in = Counter()
-    for (value, _latest), n in counts.items():
+    for (value, _latest), n in protected.items():
         people_in[value] += n
     own = sorted(value for value, n in people_in.items()
                  if n >= threshold and value not in (UNKNOWN, OTHER))
@@ -241,16 +284,18 @@ def _breakdowns(people: list[Person], threshold: int) -> dict[str, list[GroupRow
     """Share better at each person's latest report, by group."""
     result = {}
     for attribute in GROUP_BY:
-        counts = Counter((str(getattr(person, attribute) or UNKNOWN), person.latest)
-                         for person in people if person.latest)
-        groups = _group_values(attribute, counts, threshold)
-        table = Counter()
-        for (value, latest), n in counts.items():
-            table[(value if value in groups else OTHER, latest)] += n
-        suppressed = suppress({(g, k): table[(g, k)] for g in groups
-                               for k in ("better", "not_better")},
-                              row_of=lambda key: key[0], col_of=lambda key: key[1],
-                              threshold=threshold)
+        tally = Tally()
+        for person in people:
+            if person.latest:
+                tally.add(person, (str(getattr(person, attribute) or UNKNOWN), person.latest))
+        groups = _group_values(attribute, tally.protected, threshold)
+        merged = Tally()
+        for counter, into in ((tally.all, merged.all), (tally.protected, merged.protected)):
+            for (value, latest), n in counter.items():
+                into[(value if value in groups else OTHER, latest)] += n
+        keys = [(g, k) for g in groups for k in ("better", "not_better")]
+        suppressed = publish_table(*merged.of(keys), row_of=lambda key: key[0],
+                                   col_of=lambda key: key[1], threshold=threshold)
         rows = []
         for group in groups:
             people_in, better = suppressed.row_totals[group], suppressed.cells[(group, "better")]
@@ -291,12 +336,13 @@ def summary_of(people: list[Person], *, today: datetime.date,
                threshold: int) -> OutcomesSummary:
     benefit = [span for person in people if (span := person.benefit_span())]
     relapse = [span for person in people if (span := person.relapse_span())]
-    timed = sum(p.time_zero is not None for p in people)
-    prospective = sum(p.prospective for p in people)
+    heads = Tally()
+    for p in people:
+        heads.add(p, "people", "timed" if p.time_zero is not None else "untimed",
+                  "prospective" if p.prospective else "retrospective")
     # Published together, so that neither split gives away its other half.
-    headcounts = suppress_lines(
-        {"timed": timed, "untimed": len(people) - timed, "prospective": prospective,
-         "retrospective": len(people) - prospective, "people": len(people)},
+    headcounts = publish_lines(
+        *heads.of(("timed", "untimed", "prospective", "retrospective", "people")),
         [(("timed", "untimed"), "people"), (("prospective", "retrospective"), "people")],
         threshold,
     )

@@ -393,8 +393,9 @@ def kaplan_meier_with_entry(
 ) -> list[CurvePoint]:
     """Kaplan–Meier estimate, by lifelines, for people who join late (left truncation).
 
-    Each span is (entry, exit, event): the person is at risk from ``entry`` months, and at
-    ``exit`` either had the event or was last seen without it. Someone who first wrote two
+    Each span is (entry, exit, event): the person is at risk after ``entry`` months (at every
+    time t with entry < t <= exit), and at ``exit`` either had the event or was last seen
+    without it. Someone who first wrote two
     years after treatment adds nothing to the first two years. The curve is read at ``times``
     (whole months), with the exponential Greenwood 95% interval; ``followed`` counts the
     people whose span covers the time (entry <= time <= exit).
@@ -422,6 +423,57 @@ def kaplan_meier_with_entry(
         )
         for i, t in enumerate(times)
     ]
+
+
+# --- Publishing with public rows ---------------------------------------------------------------
+#
+# Some people's reports are public already (published stories and the follow-ups shown on
+# them): a reader knows how much each of them adds to every count. What must be protected is the
+# rest, the *protected part* of each count. So the decisions are made on the protected parts,
+# and the counts shown are the whole counts (docs/disclosure.md).
+
+
+def publish_table(table: Mapping[K, int], protected: Mapping[K, int], row_of: Callable[[K], R],
+                  col_of: Callable[[K], C], threshold: int) -> SuppressedTable[K, R, C]:
+    """``suppress`` decided on the protected parts, showing the whole counts."""
+    decided = suppress(protected, row_of, col_of, threshold)
+    rows: dict[R, int] = {}
+    cols: dict[C, int] = {}
+    for key, count in table.items():
+        rows[row_of(key)] = rows.get(row_of(key), 0) + count
+        cols[col_of(key)] = cols.get(col_of(key), 0) + count
+    return SuppressedTable(
+        cells={key: None if shown is None else table[key]
+               for key, shown in decided.cells.items()},
+        row_totals={row: None if shown is None else rows[row]
+                    for row, shown in decided.row_totals.items()},
+        column_totals={col: None if shown is None else cols[col]
+                       for col, shown in decided.column_totals.items()},
+        total=None if decided.total is None else sum(table.values()),
+    )
+
+
+def publish_row(counts: Mapping[K, int], protected: Mapping[K, int],
+                threshold: int) -> SuppressedRow[K]:
+    """``suppress_row`` decided on the protected parts, showing the whole counts."""
+    decided = suppress_row(protected, threshold)
+    return SuppressedRow(
+        cells={key: None if shown is None else counts[key]
+               for key, shown in decided.cells.items()},
+        total=None if decided.total is None else sum(counts.values()),
+    )
+
+
+def publish_lines(counts: Mapping[K, int], protected: Mapping[K, int],
+                  lines: Sequence[tuple[Sequence[K], K]], threshold: int) -> dict[K, int | None]:
+    """``suppress_lines`` decided on the protected parts, showing the whole counts."""
+    decided = suppress_lines(protected, lines, threshold)
+    return {key: None if decided[key] is None else counts[key] for key in counts}
+
+
+def publish_count(count: int, protected: int, threshold: int) -> int | None:
+    """A count on its own: shown when its protected part is 0 or at least the threshold."""
+    return count if protected == 0 or protected >= threshold else None
 
 
 def _check_threshold(threshold: int) -> None:

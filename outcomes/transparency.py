@@ -12,20 +12,24 @@ from django.utils.translation import gettext as _
 
 from moderation.models import Action, ModerationDecision, RejectReason
 from outcomes.models import ModerationTally
-from outcomes.statistics import suppress
+from outcomes.statistics import publish_table
 from stories.choices import Result
 from stories.models import Story
 
 RESULT_COLUMNS = [*Result.values, ""]  # "" = no result given (did not have the procedure)
 
 
-def story_moderation_counts(treatment) -> dict[tuple[str, str], int]:
+def story_moderation_counts(treatment, *, protected_only: bool = False
+                            ) -> dict[tuple[str, str], int]:
     """Counts keyed by (outcome, result): outcome is received, published, waiting, or
     'rejected:<reason>'. Stories not yet confirmed by their authors are not counted as
-    received: they never reached a moderator."""
+    received: they never reached a moderator. With `protected_only`, only the stories not
+    shown to anyone already."""
     stories = ModerationTally.objects.filter(
         treatment=treatment, kind=ModerationTally.Kind.STORY
     ).exclude(status=Story.Status.UNCONFIRMED)
+    if protected_only:
+        stories = stories.filter(public=False)
     counts: Counter = Counter()
     for status, result, n in _summed(stories):
         counts[("received", result)] += n
@@ -56,10 +60,13 @@ STORY_OUTCOMES = ["published", "waiting", "withdrawn",
 FOLLOWUP_OUTCOMES = ["published", "waiting", "rejected"]
 
 
-def followup_moderation_counts(treatment) -> dict[tuple[str, str], int]:
+def followup_moderation_counts(treatment, *, protected_only: bool = False
+                               ) -> dict[tuple[str, str], int]:
     followups = ModerationTally.objects.filter(
         treatment=treatment, kind=ModerationTally.Kind.FOLLOWUP
     )
+    if protected_only:
+        followups = followups.filter(public=False)
     counts: Counter = Counter()
     for status, result, n in _summed(followups):
         counts[("received", result)] += n
@@ -83,17 +90,21 @@ class ModerationPanel:
 
 
 def moderation_panel(counts: dict[tuple[str, str], int], outcomes: list[str],
-                     threshold: int) -> ModerationPanel:
+                     threshold: int, protected: dict[tuple[str, str], int] | None = None
+                     ) -> ModerationPanel:
     """One two-way table: every report received was published, is waiting or was rejected, so
     the outcome rows add up to the received row (column by column, and in the "All" column),
     and the table is protected as a whole (received minus published must not give away a
     hidden "waiting" count)."""
     labels = dict(Result.choices)
     columns = [(code, str(labels.get(code, _("No result given")))) for code in RESULT_COLUMNS]
-    table = suppress({(outcome, code): counts.get((outcome, code), 0)
-                      for outcome in outcomes for code, _label in columns},
-                     row_of=lambda key: key[0], col_of=lambda key: key[1],
-                     threshold=threshold)
+    keys = [(outcome, code) for outcome in outcomes for code, _label in columns]
+    # Published stories and follow-ups are public: only the rest needs protecting.
+    protected = counts if protected is None else protected
+    table = publish_table({key: counts.get(key, 0) for key in keys},
+                          {key: protected.get(key, 0) for key in keys},
+                          row_of=lambda key: key[0], col_of=lambda key: key[1],
+                          threshold=threshold)
     rows = [(_outcome_label("received"), dict(table.column_totals), table.total)]
     for outcome in outcomes:
         rows.append((_outcome_label(outcome),

@@ -15,6 +15,9 @@ SELF_REPORT = "They cannot show whether the treatment works"
 
 
 def _linked(entry, result: str, count: int, **fields) -> None:
+    """Stories counted but not published, unless `consent_publish` says otherwise: their
+    results are the protected part of each count (the page lists the published ones)."""
+    fields.setdefault("consent_publish", False)
     for _ in range(count):
         link(make_story(result=result, **fields), entry)
 
@@ -100,3 +103,19 @@ def test_the_page_uses_the_site_threshold(client):
     html = client.get(entry.get_absolute_url()).content.decode()
 
     assert "3 people are counted" in html
+
+
+def test_published_stories_count_in_full_and_only_the_rest_is_protected(client):
+    entry = make_entry()
+    # 20 published stories said "much better": the page lists each with its result. 3 people
+    # who agreed to statistics only also said so: 23 shown would give those 3 away.
+    _linked(entry, "much_better", 20, consent_publish=True)
+    _linked(entry, "much_better", 3)
+    _linked(entry, "no_change", 4, consent_publish=True)
+
+    counts = {row.code: row.count for row in entry_results(entry, threshold=10).rows}
+
+    assert counts["much_better"] is None
+    assert counts["no_change"] == 4  # all four are on the page already
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert ">23<" not in html and "27 people" not in html

@@ -11,6 +11,9 @@ def counted_person(treatment, *, better_at_3: bool, followups=(), **fields):
     """A counted person (an address of their own) treated in January 2024 whose story (sent in
     April) gives a result, with approved follow-ups at the given (months, result)."""
     fields.setdefault("email", f"person-{next(_people)}@example.org")
+    # Statistics only unless a test says otherwise: published stories are public rows, and
+    # the small-count rule protects the rest (docs/disclosure.md).
+    fields.setdefault("consent_publish", False)
     story = make_story(
         treatment, treated_year=2024, treated_month=1,
         result="little_better" if better_at_3 else "no_change",

@@ -32,6 +32,7 @@ def person(treatment, *, treated=(2024, 1), wrote=None, result="little_better", 
     year, month = treated
     wrote = wrote or datetime.date(year, (month or 1) + 3, 1)
     fields.setdefault("email", f"plan-{next(_addresses)}@example.org")
+    fields.setdefault("consent_publish", False)  # statistics only: see helpers.counted_person
     story = make_story(treatment, treated_year=year, treated_month=month, result=result,
                        submitted_at=datetime.datetime.combine(wrote, datetime.time(12),
                                                               tzinfo=datetime.UTC), **fields)
@@ -131,10 +132,11 @@ def test_received_minus_published_does_not_give_away_the_waiting_stories(client)
     text = _text(client, treatment)
     stories = text[text.index("Moderation in the open"):text.index("Follow-ups What happened")]
 
-    assert "Received 0 0 15 0 0 0 0 15" in stories
-    # 15 received and 12 published would make 3 waiting: 12 is hidden too.
-    assert "Published 0 0 12" not in stories
+    # The 12 published are public stories; the 3 waiting are not, and neither they nor the 15
+    # received (15 - 12 = 3) may be shown.
+    assert "Published 0 0 12 0 0 0 0 12" in stories
     assert "Waiting for a moderator 0 0 3" not in stories
+    assert "Received 0 0 15" not in stories
     assert stories.count("not shown") == 4
 
 
@@ -396,3 +398,67 @@ def test_the_sentences_say_month_once_and_no_one_counted_plainly(client):
     text = _text(client, empty)
     assert "No one is counted yet." in text and "0 people are counted" not in text
 
+
+
+# --- Public rows and the protected part --------------------------------------------------------
+
+
+def test_a_count_with_a_small_part_that_is_not_public_is_hidden(client):
+    treatment = make_treatment()
+    # 20 published stories said "better" at 3 months: anyone can read them. 3 people who
+    # agreed to statistics only said so too: 23 would give those 3 away.
+    for _ in range(20):
+        person(treatment, consent_publish=True)
+    for _ in range(3):
+        person(treatment)
+    for _ in range(12):
+        person(treatment, result="no_change")
+
+    at_3 = _summary(treatment).time_point(3)
+
+    assert at_3.better is None
+    assert at_3.not_better is None  # 35 gave a result, 20 public: 15 - 12 would give the 3
+    assert at_3.reporting == 35
+
+
+def test_published_stories_alone_are_counted_in_full():
+    treatment = make_treatment()
+    for n in range(14):
+        person(treatment, consent_publish=True, result="much_better" if n < 9 else "no_change")
+
+    at_3 = _summary(treatment).time_point(3)
+
+    # Every one of these answers is on a public page already: nothing to protect.
+    assert (at_3.better, at_3.not_better, at_3.eligible) == (9, 5, 14)
+
+
+def test_answers_counted_but_not_shown_on_a_published_story_are_protected():
+    treatment = make_treatment()
+    for n in range(12):
+        person(treatment, consent_publish=True, complications=["none"], treated_again="no",
+               reports=[(datetime.date(2024, 7, 1), "no_change",
+                         {"restenosis": "yes" if n == 0 else "no",
+                          "repeat_procedure": "yes" if n == 0 else "no"})])
+
+    complications = _summary(treatment).complications
+
+    # The story page shows neither answer of a follow-up: one person's would be read off.
+    assert complications["The vein narrowed again (restenosis)"] is None
+    assert complications["Treated again"] is None
+
+
+def test_two_published_stories_of_one_person_do_not_make_them_public():
+    treatment = make_treatment()
+    for _ in range(10):
+        person(treatment, consent_publish=True, treated_again="no")
+    person(treatment, email="zed@example.org", consent_publish=True, treated=(2019, 1),
+           treated_again="no")
+    person(treatment, email="ZED@example.org", consent_publish=True, treated=(2021, 6),
+           treated_again="no")
+
+    summary = _summary(treatment)
+
+    # Which stories are one person's is not shown anywhere: 11 people for 12 public stories,
+    # or "treated again: 1", would link them.
+    assert summary.people is None
+    assert summary.complications["Treated again"] is None

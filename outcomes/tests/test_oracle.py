@@ -204,6 +204,14 @@ def test_every_published_number_matches_a_separate_computation_from_the_raw_rows
         spans = _spans(people, kind)
         still = spans[spans["exit"] > curve.start].copy()
         still["entry"] = still["entry"].clip(lower=curve.start)
+        # Changes between two published months count at the later one, and people who joined
+        # between them are followed from the earlier one (docs/analysis-plan.md).
+        months = np.array([point.time for point in curve.points])
+        later = np.searchsorted(months, still["exit"].to_numpy(), side="left")
+        still["exit"] = np.where(later < len(months), months[np.minimum(later, len(months) - 1)],
+                                 months[-1] + 1)
+        earlier = np.searchsorted(months, still["entry"].to_numpy(), side="left") - 1
+        still["entry"] = months[np.maximum(earlier, 0)]
         fitted = SurvfuncRight(still["exit"].to_numpy(float), still["event"].to_numpy(int),
                                entry=still["entry"].to_numpy(float))
         for point in curve.points:

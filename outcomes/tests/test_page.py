@@ -75,7 +75,7 @@ def test_with_fewer_than_the_threshold_the_page_shows_no_numbers(client):
 
     html = client.get(f"/outcomes/{treatment.slug}/").content.decode()
 
-    assert "Fewer than 10 people have reported so far" in html
+    assert "How many people are counted is not shown yet" in html
     assert not re.search(r"<td>[1-9]</td>", html)
 
 
