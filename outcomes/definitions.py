@@ -121,13 +121,12 @@ class Person:
     @property
     def latest(self) -> str:
         """The latest "better" or "not_better" they reported, or ""."""
-        results = [judged(r.result) for r in self.reports if judged(r.result)]
-        return results[-1] if results else ""
+        return next((j for r in reversed(self.reports) if (j := judged(r.result))), "")
 
     @property
     def first_result(self) -> str:
-        results = [judged(r.result) for r in self.reports if judged(r.result)]
-        return results[0] if results else ""
+        """Their first "better" or "not_better", or ""."""
+        return next((j for r in self.reports if (j := judged(r.result))), "")
 
     def benefit_span(self) -> FollowedSpan | None:
         """For people whose first result was "better": from that report (or from joining, if

@@ -9,22 +9,22 @@ from outcomes.transparency import (
     FOLLOWUP_OUTCOMES,
     STORY_OUTCOMES,
     ModerationPanel,
-    followup_moderation_counts,
+    followup_moderation_tables,
     moderation_panel,
-    story_moderation_counts,
+    story_moderation_tables,
 )
+
+
+def _panel(tables, outcomes: list[str], threshold: int) -> ModerationPanel:
+    counts, protected = tables
+    return moderation_panel(counts, outcomes, threshold, protected)
 
 
 def _moderation_panels(treatment, threshold: int) -> dict[str, ModerationPanel]:
     return {
-        "stories": moderation_panel(
-            story_moderation_counts(treatment), STORY_OUTCOMES, threshold,
-            story_moderation_counts(treatment, protected_only=True),
-        ),
-        "followups": moderation_panel(
-            followup_moderation_counts(treatment), FOLLOWUP_OUTCOMES, threshold,
-            followup_moderation_counts(treatment, protected_only=True),
-        ),
+        "stories": _panel(story_moderation_tables(treatment), STORY_OUTCOMES, threshold),
+        "followups": _panel(followup_moderation_tables(treatment), FOLLOWUP_OUTCOMES,
+                            threshold),
     }
 
 

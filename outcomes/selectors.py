@@ -4,8 +4,10 @@ hidden, with enough others that none can be worked back out (see statistics.supp
 
 import datetime
 import math
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from outcomes.cohort import build_cohort, counted_stories
-from outcomes.definitions import TIME_POINTS, WINDOWS, FollowedSpan, Person, judged
+from outcomes.definitions import TIME_POINTS, FollowedSpan, Person, judged
 from outcomes.statistics import (
     CurvePoint,
     DropoutBounds,
@@ -85,8 +87,6 @@ class OutcomesSummary:
     threshold: int
     people: int | None
     computed_at: datetime.datetime
-    people_timed: int | None = None  # month of treatment known
-    prospective: int | None = None  # recorded a baseline before treatment
     time_points: list[TimePoint] = field(default_factory=list)
     first_not_better: Proportion | None = None  # first result was not "better"
     symptoms: dict[int, list[SymptomRow]] = field(default_factory=dict)
@@ -204,41 +204,63 @@ def _curve(spans: list[FollowedSpan], threshold: int) -> Curve | None:
     if len(spans) < threshold:
         return None
     last = max(span.exit for span in spans)
+    # By month: how many joined, and how many stopped being followed, among everyone; how many
+    # joined, had the event and stopped without it among the protected. Running sums of these
+    # answer every question below in one step, whatever the number of people.
+    months = last + 2
+    joined_all, left_all = [0] * months, [0] * months
+    joined_protected, events_protected, censored_protected = [0] * months, [0] * months, \
+        [0] * months
+    for span in spans:
+        joined_all[span.entry] += 1
+        left_all[span.exit] += 1
+        if not span.public:
+            joined_protected[span.entry] += 1
+            (events_protected if span.event else censored_protected)[span.exit] += 1
+    joined_all, left_all, joined_protected, events_protected, censored_protected = (
+        list(accumulate(counts)) for counts in (joined_all, left_all, joined_protected,
+                                                events_protected, censored_protected))
 
-    def followed_after(month: int, among=spans) -> int:
-        return sum(span.entry <= month < span.exit for span in among)
+    def followed_after(month: int) -> int:  # entry <= month < exit
+        return joined_all[month] - left_all[month]
+
+    def protected_followed_after(month: int) -> int:
+        return (joined_protected[month] - events_protected[month]
+                - censored_protected[month])
 
     def safe(n: int) -> bool:
         return n == 0 or n >= threshold
 
-    protected = [span for span in spans if not span.public]
     start = next((m for m in range(last + 1) if followed_after(m) >= threshold
-                  and safe(followed_after(m, protected))), None)
+                  and safe(protected_followed_after(m))), None)
     if start is None:
         return None
-    still = [replace(span, entry=max(span.entry, start)) for span in spans if span.exit > start]
-    hidden = [span for span in still if not span.public]  # only these changes are not public
     shown = [start]
     for month in range(start + 1, last + 1):
         if followed_after(month) < threshold:
             break
-        since = [span for span in hidden if shown[-1] < span.exit <= month]
-        changes = (sum(shown[-1] < span.entry <= month for span in hidden),
-                   sum(span.event for span in since), sum(not span.event for span in since),
-                   followed_after(month, hidden))
+        # Only the protected people's changes since the last shown month are not public.
+        before = shown[-1]
+        changes = (joined_protected[month] - joined_protected[before],
+                   events_protected[month] - events_protected[before],
+                   censored_protected[month] - censored_protected[before],
+                   protected_followed_after(month))
         if all(safe(n) for n in changes):
             shown.append(month)
     # Every change inside a gap between two shown months is taken at the gap's end (people
     # who joined in it are followed from its start): the estimate at a shown month then depends
     # only on the totals audited above, not on how they were spread over the gap.
     def joined(month: int) -> int:
-        return max((m for m in shown if m < month), default=start)
+        at = bisect_left(shown, month)
+        return shown[at - 1] if at else start
 
     def left(month: int) -> int:
-        return next((m for m in shown if m >= month), last + 1)
+        at = bisect_left(shown, month)
+        return shown[at] if at < len(shown) else last + 1
 
+    still = [span for span in spans if span.exit > start]
     points = kaplan_meier_with_entry(
-        [(joined(s.entry), left(s.exit), s.event) for s in still], shown)
+        [(joined(max(s.entry, start)), left(s.exit), s.event) for s in still], shown)
     followed = [replace(point, followed=followed_after(point.time)) for point in points]
     return Curve(people=len(spans), start=start, points=tuple(followed))
 
@@ -336,22 +358,10 @@ def summary_of(people: list[Person], *, today: datetime.date,
                threshold: int) -> OutcomesSummary:
     benefit = [span for person in people if (span := person.benefit_span())]
     relapse = [span for person in people if (span := person.relapse_span())]
-    heads = Tally()
-    for p in people:
-        heads.add(p, "people", "timed" if p.time_zero is not None else "untimed",
-                  "prospective" if p.prospective else "retrospective")
-    # Published together, so that neither split gives away its other half.
-    headcounts = publish_lines(
-        *heads.of(("timed", "untimed", "prospective", "retrospective", "people")),
-        [(("timed", "untimed"), "people"), (("prospective", "retrospective"), "people")],
-        threshold,
-    )
     return OutcomesSummary(
         threshold=threshold,
-        people=headcounts["people"],
+        people=publish_count(len(people), sum(not p.public for p in people), threshold),
         computed_at=timezone.now(),
-        people_timed=headcounts["timed"],
-        prospective=headcounts["prospective"],
         time_points=_time_points(people, today, threshold),
         first_not_better=_first_not_better(people, threshold),
         symptoms=_symptoms(people, today, threshold),
@@ -361,5 +371,3 @@ def summary_of(people: list[Person], *, today: datetime.date,
         breakdowns=_breakdowns(people, threshold),
     )
 
-
-__all__ = ["WINDOWS", "OutcomesSummary", "outcomes_summary", "summary_of"]

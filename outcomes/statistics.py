@@ -6,12 +6,13 @@ dataclasses back, so every figure can be checked by hand. Four kinds of figure:
 * ``proportion``: a share with its 95% Wilson interval;
 * ``bounds_with_dropout``: the share among people still reporting, and how far it could move
   if everyone who stopped reporting had (or had not) done better;
-* ``kaplan_meier``: the share still without an event (say, a relapse) as months pass, when some
-  people have not been followed up for long enough to know;
-* ``suppress`` and ``suppress_row``: a table of counts made safe to publish, with small counts
-  hidden and enough other counts hidden that the small ones cannot be worked back out.
+* ``kaplan_meier_with_entry``: the share still without an event (say, a relapse) as months
+  pass, when some people joined late and some have not been followed for long enough to know;
+* ``suppress``, ``suppress_row`` and ``suppress_lines``: a table of counts made safe to
+  publish, with small counts hidden and enough other counts hidden that the small ones cannot
+  be worked back out; ``publish_*`` do the same when part of each count is public already.
 
-Counts of people that reach a page (``Proportion.count``, ``SurvivalPoint.at_risk``, ...) are
+Counts of people that reach a page (``Proportion.count``, ``CurvePoint.followed``, ...) are
 still subject to the small-count rule: pass them through ``suppress``/``suppress_row`` first.
 """
 
@@ -135,95 +136,52 @@ def _check_count(name: str, value: int) -> None:
 
 
 @dataclass(frozen=True)
-class SurvivalPoint:
-    """One step of a Kaplan–Meier curve, at ``time`` months.
+class CurvePoint:
+    """A time-to-event curve at ``time`` whole months: the estimated share still without the
+    event, its 95% interval, and how many people were followed then."""
 
-    ``survival`` is the estimated share of people still without the event just after ``time``
-    (the curve is flat between points, and 1 before the first one). ``low``/``high`` bound its
-    95% confidence interval (Greenwood's formula, clipped to 0..1); they are None where the
-    formula is undefined, typically once the curve reaches 0. ``at_risk`` is how many people
-    were still followed, event-free, just before ``time``; ``events`` had the event at
-    ``time``; ``censored`` stopped being followed at ``time`` without it (they count as at risk
-    at that time).
-    """
-
-    time: float
+    time: int
     survival: float
     low: float | None
     high: float | None
-    at_risk: int
-    events: int
-    censored: int
+    followed: int
 
 
-@dataclass(frozen=True)
-class SurvivalCurve:
-    """A Kaplan–Meier curve: one point per distinct time at which anyone had the event or
-    stopped being followed, in increasing order (empty when there were no people).
+def kaplan_meier_with_entry(
+    spans: Sequence[tuple[float, float, bool]], times: Sequence[int]
+) -> list[CurvePoint]:
+    """Kaplan–Meier estimate, by lifelines, for people who join late (left truncation).
 
-    ``median`` is the median time to the event: the first time at which the estimated share
-    still without it falls to one half or below. It is None when the curve never gets that low,
-    which means that more than half were event-free when last seen (or follow-up is too short
-    to say), not that the median is infinite.
-
-    With few people, each step is one person's event: before publishing, round the times
-    (whole months, say) and stop the curve where ``at_risk`` falls below the small-count
-    threshold.
+    Each span is (entry, exit, event): the person is at risk after ``entry`` months (at every
+    time t with entry < t <= exit), and at ``exit`` either had the event or was last seen
+    without it. Someone who first wrote two
+    years after treatment adds nothing to the first two years. The curve is read at ``times``
+    (whole months), with the exponential Greenwood 95% interval; ``followed`` counts the
+    people whose span covers the time (entry <= time <= exit).
     """
+    from lifelines import KaplanMeierFitter  # here: it takes seconds to import
 
-    points: tuple[SurvivalPoint, ...]
-    median: float | None
-
-
-def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> SurvivalCurve:
-    """Product-limit (Kaplan–Meier) estimate of the time until an event, in months.
-
-    ``durations[i]`` is how long person i was followed; ``observed[i]`` is True when the event
-    happened at that time, False when follow-up stopped without it (right-censored: all we know
-    is that it had not happened yet). At each event time t, the share still event-free is
-    multiplied by (1 - events at t / people at risk at t). Computed by ``scipy.stats.ecdf`` on
-    ``CensoredData``.
-    """
-    if len(durations) != len(observed):
-        raise ValueError(
-            f"durations and observed differ in length ({len(durations)} and {len(observed)})"
-        )
-    times = np.asarray(durations, dtype=float)
-    if not np.all(np.isfinite(times)) or np.any(times < 0):
-        raise ValueError("durations must be finite and not negative")
-    if times.size == 0:  # SciPy copes today, but does not promise to
-        return SurvivalCurve(points=(), median=None)
-    happened = np.asarray(observed, dtype=bool)
-    result = stats.ecdf(stats.CensoredData(uncensored=times[happened], right=times[~happened]))
-    sf = result.sf
+    if not spans:
+        return []
+    entry = np.array([s[0] for s in spans], dtype=float)
+    exit_ = np.array([s[1] for s in spans], dtype=float)
+    event = np.array([bool(s[2]) for s in spans])
+    if np.any(entry < 0) or np.any(exit_ < entry) or not np.all(np.isfinite(exit_)):
+        raise ValueError("each span needs 0 <= entry <= exit, finite")
+    fitter = KaplanMeierFitter(alpha=1 - CONFIDENCE_LEVEL)
     with warnings.catch_warnings():
-        # Expected where the curve reaches 0; those points get None rather than a warning.
-        warnings.filterwarnings(
-            "ignore", message="The confidence interval is undefined", category=RuntimeWarning
+        warnings.simplefilter("ignore")  # lifelines warns about spans of length 0; they count
+        fitter.fit(exit_, event, entry=entry, timeline=[float(t) for t in times])
+    survival = fitter.survival_function_.iloc[:, 0].to_numpy()
+    interval = fitter.confidence_interval_survival_function_.to_numpy()
+    return [
+        CurvePoint(
+            time=int(t), survival=float(survival[i]),
+            low=_finite_or_none(interval[i, 0]), high=_finite_or_none(interval[i, 1]),
+            followed=int(np.count_nonzero((entry <= t) & (exit_ >= t))),
         )
-        interval = sf.confidence_interval(confidence_level=CONFIDENCE_LEVEL)
-    points = tuple(
-        SurvivalPoint(
-            time=float(t),
-            survival=float(s),
-            low=_finite_or_none(lo),
-            high=_finite_or_none(hi),
-            at_risk=int(np.count_nonzero(times >= t)),
-            events=int(np.count_nonzero(happened & (times == t))),
-            censored=int(np.count_nonzero(~happened & (times == t))),
-        )
-        for t, s, lo, hi in zip(
-            sf.quantiles,
-            sf.probabilities,
-            interval.low.probabilities,
-            interval.high.probabilities,
-            strict=True,
-        )
-    )
-    # The tolerance keeps a product such as 8/10 * 6/8 * 5/6 (0.5000000000000001 in floating
-    # point) from missing one half.
-    median = next((p.time for p in points if p.survival <= 0.5 + 1e-9), None)
-    return SurvivalCurve(points=points, median=median)
+        for i, t in enumerate(times)
+    ]
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -374,55 +332,6 @@ def suppress_lines(
                                for parts, total in lines],
                       threshold, first_total=len(order) - len(totals))
     return {key: None if hidden[at[key]] else counts[key] for key in counts}
-
-
-@dataclass(frozen=True)
-class CurvePoint:
-    """A time-to-event curve at ``time`` whole months: the estimated share still without the
-    event, its 95% interval, and how many people were followed then."""
-
-    time: int
-    survival: float
-    low: float | None
-    high: float | None
-    followed: int
-
-
-def kaplan_meier_with_entry(
-    spans: Sequence[tuple[float, float, bool]], times: Sequence[int]
-) -> list[CurvePoint]:
-    """Kaplan–Meier estimate, by lifelines, for people who join late (left truncation).
-
-    Each span is (entry, exit, event): the person is at risk after ``entry`` months (at every
-    time t with entry < t <= exit), and at ``exit`` either had the event or was last seen
-    without it. Someone who first wrote two
-    years after treatment adds nothing to the first two years. The curve is read at ``times``
-    (whole months), with the exponential Greenwood 95% interval; ``followed`` counts the
-    people whose span covers the time (entry <= time <= exit).
-    """
-    from lifelines import KaplanMeierFitter  # here: it takes seconds to import
-
-    if not spans:
-        return []
-    entry = np.array([s[0] for s in spans], dtype=float)
-    exit_ = np.array([s[1] for s in spans], dtype=float)
-    event = np.array([bool(s[2]) for s in spans])
-    if np.any(entry < 0) or np.any(exit_ < entry) or not np.all(np.isfinite(exit_)):
-        raise ValueError("each span needs 0 <= entry <= exit, finite")
-    fitter = KaplanMeierFitter(alpha=1 - CONFIDENCE_LEVEL)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # lifelines warns about spans of length 0; they count
-        fitter.fit(exit_, event, entry=entry, timeline=[float(t) for t in times])
-    survival = fitter.survival_function_.iloc[:, 0].to_numpy()
-    interval = fitter.confidence_interval_survival_function_.to_numpy()
-    return [
-        CurvePoint(
-            time=int(t), survival=float(survival[i]),
-            low=_finite_or_none(interval[i, 0]), high=_finite_or_none(interval[i, 1]),
-            followed=int(np.count_nonzero((entry <= t) & (exit_ >= t))),
-        )
-        for i, t in enumerate(times)
-    ]
 
 
 # --- Publishing with public rows ---------------------------------------------------------------

@@ -19,26 +19,28 @@ from stories.models import Story
 RESULT_COLUMNS = [*Result.values, ""]  # "" = no result given (did not have the procedure)
 
 
-def story_moderation_counts(treatment, *, protected_only: bool = False
-                            ) -> dict[tuple[str, str], int]:
-    """Counts keyed by (outcome, result): outcome is received, published, waiting, or
-    'rejected:<reason>'. Stories not yet confirmed by their authors are not counted as
-    received: they never reached a moderator. With `protected_only`, only the stories not
-    shown to anyone already."""
+Counts = dict[tuple[str, str], int]
+
+
+def story_moderation_counts(treatment) -> Counts:
+    return story_moderation_tables(treatment)[0]
+
+
+def story_moderation_tables(treatment) -> tuple[Counts, Counts]:
+    """Counts keyed by (outcome, result): outcome is received, published, waiting, withdrawn
+    or 'rejected:<reason>'; all of them, and their protected parts (stories not shown to anyone
+    already), from one reading. Stories not yet confirmed by their authors are not counted as
+    received: they never reached a moderator."""
     stories = ModerationTally.objects.filter(
         treatment=treatment, kind=ModerationTally.Kind.STORY
     ).exclude(status=Story.Status.UNCONFIRMED)
-    if protected_only:
-        stories = stories.filter(public=False)
-    counts: Counter = Counter()
-    for status, result, n in _summed(stories):
-        counts[("received", result)] += n
-        if status == Story.Status.APPROVED:
-            counts[("published", result)] += n
-        elif status == Story.Status.PENDING:
-            counts[("waiting", result)] += n
-        elif status == Story.Status.WITHDRAWN:
-            counts[("withdrawn", result)] += n
+    counts, protected = Counter(), Counter()
+    outcome_of = {Story.Status.APPROVED: "published", Story.Status.PENDING: "waiting",
+                  Story.Status.WITHDRAWN: "withdrawn"}
+    for status, result, public, n in _summed(stories):
+        for outcome in ("received", outcome_of.get(status)):
+            if outcome:
+                _add(counts, protected, (outcome, result), n, public)
     # The content type as a value, not a join: SQLite then finds each story's decisions by the
     # (content type, object id) index instead of scanning every decision for each story.
     latest_reason = ModerationDecision.objects.filter(
@@ -47,11 +49,11 @@ def story_moderation_counts(treatment, *, protected_only: bool = False
     ).order_by("-created_at").values("reason")[:1]
     rejected = stories.filter(status=Story.Status.REJECTED).annotate(
         reason=Subquery(latest_reason)
-    ).values_list("reason", "result").annotate(n=Sum("reports")).order_by()
-    for reason, result, n in rejected:
+    ).values_list("reason", "result", "public").annotate(n=Sum("reports")).order_by()
+    for reason, result, public, n in rejected:
         reason = reason if reason in RejectReason.values else RejectReason.OTHER
-        counts[(f"rejected:{reason}", result)] += n
-    return dict(counts)
+        _add(counts, protected, (f"rejected:{reason}", result), n, public)
+    return dict(counts), dict(protected)
 
 
 # The rows of each panel, fixed: a row that appeared only when someone was in it would say so.
@@ -60,24 +62,35 @@ STORY_OUTCOMES = ["published", "waiting", "withdrawn",
 FOLLOWUP_OUTCOMES = ["published", "waiting", "rejected"]
 
 
-def followup_moderation_counts(treatment, *, protected_only: bool = False
-                               ) -> dict[tuple[str, str], int]:
+def followup_moderation_counts(treatment) -> Counts:
+    return followup_moderation_tables(treatment)[0]
+
+
+def followup_moderation_tables(treatment) -> tuple[Counts, Counts]:
+    """Follow-ups' counts by (outcome, result), all and protected only, from one reading."""
     followups = ModerationTally.objects.filter(
         treatment=treatment, kind=ModerationTally.Kind.FOLLOWUP
     )
-    if protected_only:
-        followups = followups.filter(public=False)
-    counts: Counter = Counter()
-    for status, result, n in _summed(followups):
-        counts[("received", result)] += n
-        outcome = {"approved": "published", "pending": "waiting", "rejected": "rejected"}[status]
-        counts[(outcome, result)] += n
-    return dict(counts)
+    counts, protected = Counter(), Counter()
+    outcome_of = {"approved": "published", "pending": "waiting", "rejected": "rejected"}
+    for status, result, public, n in _summed(followups):
+        for outcome in ("received", outcome_of[status]):
+            _add(counts, protected, (outcome, result), n, public)
+    return dict(counts), dict(protected)
+
+
+def _add(counts: Counter, protected: Counter, key: tuple[str, str], n: int,
+         public: bool) -> None:
+    counts[key] += n
+    if not public:
+        protected[key] += n
 
 
 def _summed(tallies):
-    """(status, result, reports) for each status and result, read from the panel index."""
-    return tallies.values_list("status", "result").annotate(n=Sum("reports")).order_by()
+    """(status, result, public, reports) for each status, result and whether public, read
+    from the panel index."""
+    return tallies.values_list("status", "result", "public").annotate(
+        n=Sum("reports")).order_by()
 
 
 @dataclass(frozen=True)

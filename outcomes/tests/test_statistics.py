@@ -15,7 +15,6 @@ from statsmodels.stats.proportion import proportion_confint
 
 from outcomes.statistics import (
     bounds_with_dropout,
-    kaplan_meier,
     kaplan_meier_with_entry,
     proportion,
     suppress,
@@ -105,78 +104,48 @@ def test_it_refuses_impossible_dropout_counts(better, reporting, eligible):
 
 
 def test_it_follows_the_hand_worked_product_limit_arithmetic():
-    # Six people followed for 1, 2, 2, 3, 4, 5 months; the event is seen at 1, 2 (one of the
-    # two), 4 and 5; one person leaves at 2 and one at 3 without it (censored).
+    # Six people followed from month 0 for 1, 2, 2, 3, 4, 5 months; the event is seen at 1, 2
+    # (one of the two), 4 and 5; one person leaves at 2 and one at 3 without it (censored).
     #   t=1: 6 at risk, 1 event          S = 1 * (1 - 1/6)         = 5/6
     #   t=2: 5 at risk, 1 event, 1 left  S = 5/6 * (1 - 1/5)       = 4/6 = 2/3
     #   t=3: 3 at risk, 0 events, 1 left S = 2/3 (unchanged)
     #   t=4: 2 at risk, 1 event          S = 2/3 * (1 - 1/2)       = 1/3
     #   t=5: 1 at risk, 1 event          S = 1/3 * (1 - 1/1)       = 0
-    # Median: the first time S <= 1/2 is t=4.
-    # Greenwood at t=1: var = S^2 * d / (n (n - d)) = (5/6)^2 * 1/30, so the 95% interval is
-    # 5/6 ± 1.959964 * (5/6) * sqrt(1/30) = 5/6 ± 0.298199 = (0.535134, 1.131532 -> clipped 1).
-    # At t=4: var = (1/3)^2 * (1/30 + 1/20 + 1/2) = (1/9) * 0.583333, so the interval is
-    # 1/3 ± 1.959964 * (1/3) * 0.763763 = 1/3 ± 0.498982 = (-0.165649 -> clipped 0, 0.832316).
-    curve = kaplan_meier([1, 2, 2, 3, 4, 5], [True, True, False, False, True, True])
+    spans = [(0, 1, True), (0, 2, True), (0, 2, False), (0, 3, False), (0, 4, True),
+             (0, 5, True)]
 
-    assert [p.time for p in curve.points] == [1, 2, 3, 4, 5]
-    assert [p.survival for p in curve.points] == pytest.approx([5 / 6, 2 / 3, 2 / 3, 1 / 3, 0])
-    assert [p.at_risk for p in curve.points] == [6, 5, 3, 2, 1]
-    assert [p.events for p in curve.points] == [1, 1, 0, 1, 1]
-    assert [p.censored for p in curve.points] == [0, 1, 1, 0, 0]
-    assert curve.median == 4
-    first, fourth, last = curve.points[0], curve.points[3], curve.points[4]
-    assert (first.low, first.high) == (pytest.approx(0.535134, abs=1e-6), 1.0)
-    assert (fourth.low, fourth.high) == (0.0, pytest.approx(0.832316, abs=1e-6))
-    # Once nobody is left the interval is undefined: None, not NaN.
-    assert (last.low, last.high) == (None, None)
+    points = kaplan_meier_with_entry(spans, [0, 1, 2, 3, 4, 5])
+
+    assert [p.survival for p in points] == pytest.approx([1, 5 / 6, 2 / 3, 2 / 3, 1 / 3, 0])
+    assert [p.followed for p in points] == [6, 6, 5, 3, 2, 1]
+    assert all(p.low is None or p.low <= p.survival <= p.high for p in points)
 
 
 def test_it_equals_one_minus_the_empirical_cdf_without_censoring():
     rng = np.random.default_rng(20240601)
     for size in [1, 2, 7, 30, 200]:
-        durations = list(rng.integers(0, 25, size=size).astype(float))  # ties on purpose
-        curve = kaplan_meier(durations, [True] * size)
-
+        durations = list(rng.integers(1, 25, size=size).astype(float))  # ties on purpose
         times = sorted(set(durations))
-        assert [p.time for p in curve.points] == times
+
+        points = kaplan_meier_with_entry([(0, d, True) for d in durations], times)
+
         sample = np.array(durations)
-        for point in curve.points:
+        for point in points:
             assert point.survival == pytest.approx(1 - np.mean(sample <= point.time))
-            assert point.at_risk == np.count_nonzero(sample >= point.time)
-
-
-def test_it_gives_no_median_when_the_curve_stays_above_half():
-    curve = kaplan_meier([1, 2, 3, 4], [True, False, False, False])
-
-    assert curve.points[-1].survival == pytest.approx(3 / 4)
-    assert curve.median is None
-
-
-def test_it_finds_the_median_when_the_curve_lands_on_half_exactly():
-    # Ten people, the one followed for 7 months censored:
-    #   t=1: 10 at risk, 2 events  S = 8/10
-    #   t=2:  8 at risk, 2 events  S = 8/10 * 6/8 = 6/10
-    #   t=3:  6 at risk, 1 event   S = 6/10 * 5/6 = 1/2 exactly, computed as 0.5000000000000001
-    curve = kaplan_meier([2, 5, 1, 3, 7, 1, 5, 2, 4, 4], [True] * 4 + [False] + [True] * 5)
-
-    assert [p.survival for p in curve.points][:3] == pytest.approx([0.8, 0.6, 0.5])
-    assert curve.median == 3
+            assert point.followed == np.count_nonzero(sample >= point.time)
 
 
 def test_it_gives_an_empty_curve_for_nobody():
-    curve = kaplan_meier([], [])
-
-    assert (curve.points, curve.median) == ((), None)
+    assert kaplan_meier_with_entry([], [0, 1, 2]) == []
 
 
 @pytest.mark.parametrize(
-    "durations, observed",
-    [([1, 2], [True]), ([-1, 2], [True, True]), ([math.nan], [True]), ([math.inf], [False])],
+    "spans",
+    [[(-1, 2, True)], [(3, 2, True)], [(0, math.nan, True)], [(0, math.inf, False)]],
 )
-def test_it_refuses_durations_that_cannot_be(durations, observed):
+def test_it_refuses_spans_that_cannot_be(spans):
     with pytest.raises(ValueError):
-        kaplan_meier(durations, observed)
+        kaplan_meier_with_entry(spans, [0, 1])
 
 
 # --- Suppression -------------------------------------------------------------------------------
@@ -217,13 +186,15 @@ def _one_way(counts, result):
     return entries, [([("cell", key) for key in counts], ("total",))]
 
 
-def _feasible_ranges(entries, lines):
+def _feasible_ranges(entries, lines, at_least=None):
     """Least and greatest value of each hidden count, as a reader could work them out.
 
     The reader sees every published count and knows every line's sum, and that a hidden count
     is at least 1 (zeros are always published). Hidden counts all look alike, so the reader
-    cannot tell a small one from one hidden to protect it: no other bound.
+    cannot tell a small one from one hidden to protect it: no other bound. `at_least` gives
+    another least value for some (0 for a count that is never published, only implied).
     """
+    at_least = at_least or {}
     unknown = [name for name, (_, shown) in entries.items() if shown is None]
     if not unknown:
         return {}
@@ -244,7 +215,9 @@ def _feasible_ranges(entries, lines):
         for direction in (1, -1):
             objective = [0.0] * len(unknown)
             objective[column[name]] = direction
-            solved = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(1, None), method="highs")
+            solved = linprog(objective, A_eq=a_eq, b_eq=b_eq,
+                             bounds=[(at_least.get(name, 1), None) for name in unknown],
+                             method="highs")
             assert solved.status in (0, 3), solved.message  # 2 would mean the truth does not fit
             ends.append(math.inf if solved.status == 3 else direction * solved.fun)
         ranges[name] = tuple(ends)
