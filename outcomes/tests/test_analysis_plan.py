@@ -250,7 +250,7 @@ def test_complications_and_repeat_procedures_from_follow_ups_count():
     assert complications["Treated again"] == 11  # the follow-ups said so; the stories did not
 
 
-def test_two_stories_from_one_person_are_one_person_treated_again():
+def test_two_stories_from_one_person_are_one_person_treated_again(client):
     treatment = make_treatment()
     for n in range(11):
         person(treatment, email=f"one-{n}@example.org", treated_again="no")
@@ -261,6 +261,7 @@ def test_two_stories_from_one_person_are_one_person_treated_again():
 
     assert summary.people == 12
     assert summary.complications["Treated again"] is None  # 1 person: hidden, not 2 people
+    assert "12 people are counted" in _text(client, treatment)
     twice = next(p for p in build_cohort(treatment) if p.treatment_year == 2022)
     assert twice.treated_again and twice.treated_on == datetime.date(2022, 3, 1)
 

@@ -221,3 +221,18 @@ def test_every_published_number_matches_a_separate_computation_from_the_raw_rows
             followed = int(((spans["entry"] <= point.time) & (spans["exit"] > point.time)).sum())
             assert point.followed == followed, (kind, point)
     assert shown > 20  # the comparison covered real, published numbers
+
+
+def test_the_page_says_its_figures_come_from_invented_demo_data_only_when_they_do(site, client):
+    from hindsight.testing import make_treatment
+    from outcomes.tests.helpers import counted_person
+
+    demo = client.get(f"/outcomes/{site.slug}/").content.decode()
+    real = make_treatment(slug="real", name="Real")
+    for _ in range(12):
+        counted_person(real, better_at_3=True)
+    actual = client.get("/outcomes/real/").content.decode()
+
+    assert "These figures come from invented demo data." in demo
+    assert "These figures come from invented demo data." not in actual
+    assert "people are counted" in actual
