@@ -29,6 +29,7 @@ run: venv
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) createcachetable
 	$(MANAGE) load_demo --if-empty
+	$(MANAGE) release_outcomes
 	@echo "Emails (confirmation links and decisions) are written to $$EMAIL_FILE_PATH/"
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops the site and the worker)"
 	@$(MANAGE) db_worker --interval 1 --queue-name '*' & worker=$$!; \

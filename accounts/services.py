@@ -21,7 +21,6 @@ from backups.journal import erasure_journal_append
 from discussion.models import Comment
 from followups.models import FollowUp
 from moderation.models import ModerationDecision
-from outcomes.cache import forget_summary
 from stories.models import Story, StoryRevision
 
 User = get_user_model()
@@ -175,8 +174,6 @@ def story_erase(*, story: Story, record: bool = True) -> None:
     """Delete one story with its follow-ups and consents, and every copy of its text.
     `record=False` only when applying again an erasure that is already recorded (a restore)."""
     _forget_stories([story.pk])
-    treatment_id = story.treatment_id
-    transaction.on_commit(lambda: forget_summary(treatment_id))
     email, story_id = story.email, story.pk
     # Follow-ups and consent records go with it, and so does its discussion (every comment,
     # reply and report, with their history): stories take comments, and deleting a page that
@@ -203,8 +200,6 @@ def person_erase(
     addresses.discard("")
     stories = Story.objects.filter(Q(author=user) | _from_addresses(addresses))
     story_ids = list(stories.values_list("pk", flat=True))
-    for treatment_id in set(stories.values_list("treatment_id", flat=True)):
-        transaction.on_commit(lambda t=treatment_id: forget_summary(t))
     _forget_stories(story_ids)
     stories.delete()  # with the discussion on each (see story_erase)
     for address in addresses:

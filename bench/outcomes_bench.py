@@ -1,11 +1,13 @@
-"""How fast the outcomes page and its downloads are at 100,000 stories / 300,000 follow-ups.
+"""How fast a release of the figures is made, and the outcomes page and its downloads read, at
+100,000 stories / 300,000 follow-ups.
 
     uv run python bench/outcomes_bench.py [--stories N] [--followups N] [--repeat K]
 
-Cold = the cache emptied before each request (what the first reader after an approval gets);
-warm = served from the cached summary. The baseline, measured in the same run, is reading the
-counted stories and follow-ups alone (three queries, no counting): the floor under any
-computation from the raw rows.
+A release (outcomes.releases) computes every published number at once, the small-count
+audit included, with each person's digest; pages and downloads read the stored release, so
+cold (Django's cache emptied first) and warm should be alike. The baseline, measured in the
+same run, is reading the counted stories and follow-ups alone (three queries, no counting):
+the floor under any computation from the raw rows.
 Requests go through Django's test client in this process: no network, no other host.
 """
 
@@ -55,8 +57,9 @@ def main() -> None:
     from django.core.cache import cache
     from django.test import Client
 
-    from outcomes import downloads
+    from outcomes import downloads, releases
     from outcomes.cohort import build_cohort
+    from outcomes.models import OutcomesRelease
     from outcomes.selectors import outcomes_summary
     from treatments.models import Treatment
 
@@ -81,6 +84,11 @@ def main() -> None:
     print(f"{'what':<44}{'seconds':>10}{'× baseline':>12}")
     print(f"{'baseline: read the counted rows only':<44}{baseline:>10.3f}{1:>12.2f}")
     print(f"{'summary from the raw rows':<44}{summary:>10.3f}{summary / baseline:>12.2f}")
+    digests = timed(releases.person_digests, repeat)
+    print(f"{'person digests (who changed)':<44}{digests:>10.3f}{digests / baseline:>12.2f}")
+    release = timed(releases.release_outcomes, repeat,
+                    before=lambda: OutcomesRelease.objects.all().delete())
+    print(f"{'a whole release, stored':<44}{release:>10.3f}{release / baseline:>12.2f}")
     rows = [("outcomes page", page)] + [
         (f"download {table}.{fmt}", f"{page}data/{table}.{fmt}")
         for table in downloads.TABLES for fmt in ("csv", "json")

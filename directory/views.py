@@ -8,6 +8,7 @@ from directory.forms import CorrectionForm, EntryFilterForm, NewEntryForm
 from directory.models import DirectoryEntry, EntrySuggestion
 from hindsight.lib.http import public_page
 from hindsight.lib.ratelimit import allow, client_address
+from outcomes.releases import entry_key, released_figures
 
 STORIES_PER_PAGE = 20
 # Someone suggests an entry or two and a few corrections; a script sends hundreds.
@@ -38,10 +39,13 @@ def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(selectors.entry_stories_public(entry), STORIES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # Its results come from the latest release of the figures, like every published number.
+    released = released_figures(entry_key(entry.pk))
     return render(request, "directory/detail.html", {
         "entry": entry,
         "page": page,
-        "results": selectors.entry_results(entry),
+        "results": released.figures if released else None,
+        "release": released.release if released else None,
     })
 
 

@@ -6,7 +6,6 @@ from django.utils import timezone
 from followups.models import FollowUp
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
-from outcomes.cache import forget_summary
 
 
 @transaction.atomic
@@ -31,7 +30,6 @@ def followup_approve(
     followup.save(update_fields=["status", "published_at"])
     decision_record(subject=followup, action=Action.APPROVE, moderator=moderator,
                     changed_fields=changed_fields)
-    transaction.on_commit(lambda: forget_summary(followup.story.treatment_id))
     return followup
 
 
@@ -47,5 +45,4 @@ def followup_reject(
     decision_record(
         subject=followup, action=Action.REJECT, moderator=moderator, reason=reason, note=note
     )
-    transaction.on_commit(lambda: forget_summary(followup.story.treatment_id))
     return followup

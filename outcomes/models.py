@@ -38,3 +38,55 @@ class ModerationTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.story_id}: {self.status} {self.result} × {self.reports}"
+
+
+class OutcomesRelease(models.Model):
+    """One dated release of every published number: the outcomes pages, their downloads and
+    charts, the moderation panels and the directory's results all read the latest release
+    (releases.py), never the live data, so what a reader sees changes only when a release is
+    made, and then for at least the threshold of people at once (docs/disclosure.md)."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "schedule"
+        MODERATOR = "moderator", "moderator"
+        DEMO = "demo", "demo data loaded"
+        COMMAND = "command", "manage.py (the weekly timer, or by hand)"
+
+    # 1, 2, 3…: unique, so two releases made at once cannot both follow the same one.
+    number = models.PositiveIntegerField(unique=True)
+    released_at = models.DateTimeField()
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    # Bumped when the stored figures change shape; a release of another format is not read.
+    format = models.PositiveSmallIntegerField()
+    people = models.PositiveIntegerField()  # people with any report, counted or not
+    people_changed = models.PositiveIntegerField()  # since the release before
+    # Each person's keyed digest of everything about them that feeds a published number
+    # (zlib-compressed JSON; no address, no words). Kept on the latest release only: the next
+    # release compares against it to count who changed.
+    digests = models.BinaryField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        permissions = [("release_figures", "Can release the figures now")]
+
+    def __str__(self) -> str:
+        return f"Figures as of {self.released_at:%Y-%m-%d %H:%M}"
+
+
+class ReleasedFigures(models.Model):
+    """The figures of one page in a release: `key` is 'treatment:<id>' (its summary and
+    moderation panels) or 'entry:<id>' (a directory entry's results); `payload` is pickled
+    (the database is trusted, as Django's database cache trusts it)."""
+
+    release = models.ForeignKey(OutcomesRelease, on_delete=models.CASCADE,
+                                related_name="figures")
+    key = models.CharField(max_length=40)
+    payload = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["release", "key"],
+                                               name="outcomes_figures_one_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} in release {self.release_id}"

@@ -1,9 +1,8 @@
-"""The numbers the outcomes page shows: read from the cache when they are there, otherwise
-computed and kept there (by the first reader, or by the warm-up task after a change)."""
+"""The figures of one treatment's outcomes page, computed for a release (releases.py): the
+summary and the moderation panels."""
 
-from django.core.cache import cache
+from dataclasses import dataclass
 
-from outcomes.cache import CACHE_SECONDS, panels_cache_key, summary_cache_key
 from outcomes.selectors import OutcomesSummary, outcomes_summary
 from outcomes.transparency import (
     FOLLOWUP_OUTCOMES,
@@ -15,41 +14,21 @@ from outcomes.transparency import (
 )
 
 
+@dataclass(frozen=True)
+class TreatmentFigures:
+    summary: OutcomesSummary
+    panels: dict[str, ModerationPanel]
+
+
 def _panel(tables, outcomes: list[str], threshold: int) -> ModerationPanel:
     counts, protected = tables
     return moderation_panel(counts, outcomes, threshold, protected)
 
 
-def _moderation_panels(treatment, threshold: int) -> dict[str, ModerationPanel]:
-    return {
-        "stories": _panel(story_moderation_tables(treatment), STORY_OUTCOMES, threshold),
-        "followups": _panel(followup_moderation_tables(treatment), FOLLOWUP_OUTCOMES,
-                            threshold),
-    }
-
-
-def outcomes_summary_cached(treatment) -> OutcomesSummary:
-    """Computed once and kept for a few minutes; approvals and consent changes clear it."""
-    key = summary_cache_key(treatment.pk)
-    summary = cache.get(key)
-    if summary is None:
-        summary = outcomes_summary(treatment)
-        cache.set(key, summary, CACHE_SECONDS)
-    return summary
-
-
-def moderation_panels_cached(treatment, threshold: int) -> dict[str, ModerationPanel]:
-    key = panels_cache_key(treatment.pk)
-    panels = cache.get(key)
-    if panels is None:
-        panels = _moderation_panels(treatment, threshold)
-        cache.set(key, panels, CACHE_SECONDS)
-    return panels
-
-
-def outcomes_numbers_refresh(treatment) -> None:
-    """Compute the summary and the moderation panels afresh and keep them."""
+def treatment_figures(treatment) -> TreatmentFigures:
     summary = outcomes_summary(treatment)
-    panels = _moderation_panels(treatment, summary.threshold)
-    cache.set_many({summary_cache_key(treatment.pk): summary,
-                    panels_cache_key(treatment.pk): panels}, CACHE_SECONDS)
+    return TreatmentFigures(summary, {
+        "stories": _panel(story_moderation_tables(treatment), STORY_OUTCOMES, summary.threshold),
+        "followups": _panel(followup_moderation_tables(treatment), FOLLOWUP_OUTCOMES,
+                            summary.threshold),
+    })

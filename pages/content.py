@@ -106,8 +106,9 @@ There are no advertising or analytics cookies, and our pages load nothing from o
 ## How long we keep it
 
 - **Stories, follow-ups, consents, comments and your account** are kept until you erase them.
-- **Withdrawing a story** hides it from everyone and takes it out of the statistics at once, but
-  keeps it so that you can send it back to a moderator later. To delete it, erase it.
+- **Withdrawing a story** hides it from everyone and takes it out of the research data at once and
+  out of the public figures at their next release (they are released together, usually weekly),
+  but keeps it so that you can send it back to a moderator later. To delete it, erase it.
 - Stories a moderator **rejected**, and stories whose email address was **never confirmed**,
   are kept too, unseen, until they are erased.
 - A **comment you delete** disappears from the page at once; its words stay in our database

@@ -1,21 +1,11 @@
 from django.contrib import admin
 
+from hindsight.lib.admin import ReadOnlyAdmin
 from research.models import ExportLog, ExportRequest
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(ExportLog)
-class ExportLogAdmin(_ReadOnly):
+class ExportLogAdmin(ReadOnlyAdmin):
     """The log of research downloads: read-only, for everyone."""
 
     list_display = ["created_at", "username", "treatment", "format", "rows", "people",
@@ -26,7 +16,7 @@ class ExportLogAdmin(_ReadOnly):
 
 
 @admin.register(ExportRequest)
-class ExportRequestAdmin(_ReadOnly):
+class ExportRequestAdmin(ReadOnlyAdmin):
     """Exports asked for and their builds, to see what the worker is doing: read-only (the
     worker and the daily prune change them)."""
 

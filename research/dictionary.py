@@ -186,6 +186,8 @@ NEVER_EXPORTED = (
     _("the site's own numbers for people, stories or follow-ups"),
     _("stories of people who did not agree to be counted, who withdrew their story, or who "
       "erased it; stories not yet approved, and follow-ups not yet approved"),
+    _("published stories: anyone can read them on the site, and a row matched to its page "
+      "would tie the author to their other answers (such as sex) and to their other stories"),
 )
 
 

@@ -2,8 +2,9 @@
 rows could be in it. Before exports were kept, every download was built afresh and so left out
 anyone who had gone since; these keep it so.
 
-Someone leaves the counted data (`outcomes.cohort.counted_stories`, what exports read) when
-they are erased, withdraw their consent to statistics, withdraw their story, have it rejected
+Someone leaves the exported data (`selectors.exported_stories`: counted and not published) when
+they are erased, withdraw their consent to statistics, agree to publish their story, withdraw
+their story, have it rejected
 (or unpublished) by a moderator, have it deleted, or have it changed so that it no longer
 counts or counts for another treatment. Each of these, once committed, discards the ready
 exports built before it and sends builds under way back to the queue
@@ -63,9 +64,12 @@ def erased(sender, instance: ErasureRecord, created: bool, raw: bool = False,
 @receiver(post_save, sender=StoryConsent, dispatch_uid="research.consent")
 def consent_recorded(sender, instance: StoryConsent, created: bool, raw: bool = False,
                      using: str | None = None, **kwargs) -> None:
-    """A consent record is added for each change (`stories.services.story_set_consent`)."""
-    if (created and not raw and instance.purpose == StoryConsent.Purpose.STATISTICS
-            and not instance.granted):
+    """A consent record is added for each change (`stories.services.story_set_consent`).
+    Consent to statistics withdrawn takes a story out; consent to publish given does too
+    (exports hold unpublished stories only: `selectors.exported_stories`)."""
+    if created and not raw and (
+            (instance.purpose == StoryConsent.Purpose.STATISTICS and not instance.granted)
+            or (instance.purpose == StoryConsent.Purpose.PUBLISH and instance.granted)):
         discard_exports_once_committed(using)
 
 

@@ -9,8 +9,8 @@ from collections.abc import Hashable
 from django.utils.crypto import salted_hmac
 
 from followups.models import FollowUp
-from outcomes.cohort import counted_stories
-from outcomes.definitions import time_zero
+from outcomes.cohort import confirmed_accounts, counted_stories
+from outcomes.definitions import identity_of, time_zero
 from research.deidentify import FOLLOW_UP, MAX_SHIFT_DAYS, STORY, Episode, Report
 from research.models import ExportRequest
 from stories.dates import earliest_treatment_day
@@ -41,17 +41,24 @@ def date_shift_days(person: Hashable) -> int:
     return int.from_bytes(digest[:8], "big") % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS
 
 
-def research_episodes(treatment: Treatment) -> list[Episode]:
-    """Every counted story of this treatment with its approved follow-ups. Two queries.
+def exported_stories(treatment: Treatment):
+    """The counted stories of this treatment that are not published. A published story's page
+    shows nearly every answer an export row holds, so its row could be matched to the page,
+    and through it the author to their sex and to their other, unpublished stories; its
+    answers are on the site for anyone to read instead."""
+    return counted_stories(treatment).filter(consent_publish=False)
 
-    People are told apart by their account, or by their address for stories not linked to
-    one; the address is only compared here and never leaves this function."""
-    stories = counted_stories(treatment)
+
+def research_episodes(treatment: Treatment) -> list[Episode]:
+    """Every exported story of this treatment with its approved follow-ups. Three queries.
+
+    People are told apart as the outcomes page tells them apart (`identity_of`: their account,
+    the account that confirmed their address, or the address); the address is only compared
+    here and never leaves this function."""
+    stories = exported_stories(treatment)
     rows = [dict(zip(_STORY_FIELDS, values, strict=True))
             for values in stories.values_list(*_STORY_FIELDS).iterator(chunk_size=5000)]
-    account_of_address = {
-        row["email"].lower(): row["author_id"] for row in rows if row["author_id"]
-    }
+    account_of_address = confirmed_accounts(row["email"] for row in rows)
     followups: dict[int, list[Report]] = defaultdict(list)
     for values in FollowUp.objects.filter(
         story__in=stories, status=FollowUp.Status.APPROVED
@@ -68,8 +75,7 @@ def research_episodes(treatment: Treatment) -> list[Episode]:
         treated_on, month_known = _treated_on(row["treated_year"], row["treated_month"])
         if treated_on is None:
             continue
-        account = row["author_id"] or account_of_address.get(row["email"].lower())
-        person = ("account", account) if account else ("address", row["email"].lower())
+        person = identity_of(row, account_of_address)
         story = Report(
             kind=STORY, on=row["submitted_at"].date(), result=row["result"],
             symptoms=row["symptoms"] or {}, change_onset=row["change_onset"],
@@ -86,7 +92,7 @@ def research_episodes(treatment: Treatment) -> list[Episode]:
 
 def stories_counted(treatment: Treatment) -> int:
     """How many stories could go into an export of this treatment now."""
-    return counted_stories(treatment).count()
+    return exported_stories(treatment).count()
 
 
 RECENT_EXPORTS = 10

@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.services import author_for_email
 from moderation.models import Action, RejectReason
 from moderation.services import decision_record
-from outcomes.cache import forget_summary
 from stories.models import (
     CONSENT_TEXTS,
     CONSENT_VERSION,
@@ -99,7 +98,6 @@ def story_approve(
     decision_record(subject=story, action=Action.APPROVE, moderator=moderator, note=note,
                     changed_fields=changed_fields)
     send_story_email.enqueue(story.pk, "approved")
-    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 
@@ -122,7 +120,6 @@ def story_reject(
         subject=story, action=Action.REJECT, moderator=moderator, reason=reason, note=note
     )
     send_story_email.enqueue(story.pk, "rejected")
-    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 
@@ -157,7 +154,6 @@ def story_withdraw(*, story: Story) -> Story:
     story.save(update_fields=["status", "updated_at"])
     story_reports_resolve(story=story)  # nothing left for a moderator to act on
     decision_record(subject=story, action=Action.WITHDRAW, moderator=None)
-    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 
@@ -187,7 +183,6 @@ def story_set_consent(*, story: Story, purpose: str, granted: bool) -> Story:
         story=story, purpose=purpose, granted=granted, version=CONSENT_VERSION,
         text=str(CONSENT_TEXTS[purpose]),
     )
-    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 
@@ -249,7 +244,6 @@ def revision_approve(*, revision: StoryRevision, moderator: AbstractBaseUser) ->
     revision.save(update_fields=["status"])
     decision_record(subject=story, action=Action.APPROVE_EDIT, moderator=moderator,
                     changed_fields=changed)
-    transaction.on_commit(lambda: forget_summary(story.treatment_id))
     return story
 
 

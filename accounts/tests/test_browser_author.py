@@ -344,8 +344,9 @@ def test_an_author_withdraws_then_erases_a_story_then_everything(
     expect(heading(page)).to_have_text("Erase this story completely?")
     expect(page.get_by_role("main")).to_contain_text(
         "This removes “The story I take back” for good: the story and your answers, every "
-        "follow-up, your consent records, and the story's place in the statistics. It cannot "
-        "be undone."
+        "follow-up, your consent records, its place in any research data made from now on, and "
+        "its place in the public figures from their next release (usually within a week). It "
+        "cannot be undone."
     )
     assert_no_axe_violations(page, "erase a story: confirmation")
     page.get_by_role("button", name="Yes, erase this story").click()

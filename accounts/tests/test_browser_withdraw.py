@@ -50,7 +50,8 @@ def test_an_author_reads_what_withdrawing_means_says_no_then_yes(
     for sentence in (
         "The story leaves the site: its page, and its place in the list of stories and in "
         "search.",
-        "It leaves the public numbers, and the data given to researchers.",
+        "It leaves the public figures at their next release (they are"
+        " released together, usually once a week).",
         "Your follow-ups stop being shown.",
         "Comments on it are hidden with it.",
         "Nothing is deleted.",

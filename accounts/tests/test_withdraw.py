@@ -21,7 +21,8 @@ EMAIL = "anna@example.com"
 TITLE = "Warmer hands after Katowice"
 PUBLISHED_EFFECTS = [
     "The story leaves the site: its page, and its place in the list of stories and in search.",
-    "It leaves the public numbers, and the data given to researchers.",
+    "It leaves the public figures at their next release (they are"
+    " released together, usually once a week).",
     "Your follow-ups stop being shown.",
     "Comments on it are hidden with it.",
 ]
@@ -124,7 +125,8 @@ def test_a_story_approved_but_not_published_only_leaves_the_numbers(signed_in, a
 
     page = text(signed_in.get(withdraw_url(story)))
 
-    assert "It leaves the public numbers, and the data given to researchers." in page
+    assert ("It leaves the data given to researchers at once, and the public figures at their "
+            "next release") in page
     assert "The story leaves the site" not in page and "Comments on it" not in page
     assert "No, keep it as it is" in page
 

@@ -14,6 +14,7 @@ from directory.tests.helpers import link, make_directory_moderator
 from hindsight.axe import assert_no_axe_violations
 from hindsight.browser import sign_in_as_moderator
 from hindsight.testing import give_authenticator, make_story, make_treatment
+from outcomes.tests.helpers import release_figures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -179,6 +180,7 @@ def test_an_entry_page_with_counted_results_passes_axe(live_server, page: Page, 
     for result in ["much_better"] * 10 + ["no_change"] * 12 + ["much_worse"] * 2:
         link(make_story(result=result, title=f"Linked story {result}",
                         consent_publish=result == "much_better"), entry)
+    release_figures()
 
     page.goto(live_server.url + entry.get_absolute_url())
 

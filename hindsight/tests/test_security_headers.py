@@ -11,6 +11,7 @@ import pytest
 from articles.content import ARTICLES, SERIES
 from articles.models import Article, Series
 from hindsight.testing import make_moderator, make_story, make_treatment, sign_in_moderator
+from outcomes.tests.helpers import release_figures
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +34,7 @@ def content():
     series = Series.objects.create(**SERIES)
     article = Article.objects.create(**ARTICLES[0], series=series,
                                      status=Article.Status.PUBLISHED)
+    release_figures()
     return {"treatment": treatment.slug, "story": story.slug, "article": article.slug}
 
 

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from hindsight.axe import assert_no_axe_violations
 from hindsight.browser import sign_in_as_moderator
 from hindsight.testing import make_story, make_treatment
+from outcomes.tests.helpers import release_figures
 from stories import services
 from stories.models import Story
 
@@ -66,6 +67,7 @@ def _public_addresses(base: str, story: Story) -> list[str]:
     addresses += [base + path for path in
                   re.findall(r"<loc>https?://[^/<]+(/sitemap-[^<]+)</loc>",
                              _get(base + "/sitemap.xml"))]
+    release_figures()  # the outcomes page and its downloads show released figures only
     outcomes = base + f"/outcomes/{story.treatment.slug}/"
     addresses.append(outcomes)
     addresses += [

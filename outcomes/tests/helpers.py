@@ -25,3 +25,14 @@ def counted_person(treatment, *, better_at_3: bool, followups=(), **fields):
             reported_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=int(months * 30.44)),
         )
     return story
+
+
+def release_figures() -> str:
+    """Run `manage.py release_outcomes`, as the weekly timer does; what it said."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("release_outcomes", stdout=out)
+    return out.getvalue()

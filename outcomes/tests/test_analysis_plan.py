@@ -12,6 +12,7 @@ from followups.models import FollowUp
 from hindsight.testing import make_story, make_treatment
 from outcomes.cohort import build_cohort
 from outcomes.selectors import outcomes_summary
+from outcomes.tests.helpers import release_figures
 from outcomes.transparency import (
     FOLLOWUP_OUTCOMES,
     followup_moderation_counts,
@@ -47,6 +48,7 @@ def _summary(treatment):
 
 
 def _text(client, treatment) -> str:
+    release_figures()
     html = client.get(f"/outcomes/{treatment.slug}/").content.decode()
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
@@ -104,6 +106,7 @@ def test_reported_is_not_the_difference_of_two_published_counts(client):
     for n in range(19):
         person(treatment, reports=[(datetime.date(2025, 1, 10), "no_change")] if n < 7 else [])
 
+    release_figures()
     rows = client.get(f"/outcomes/{treatment.slug}/data/over-time.json").json()["rows"]
     at_12 = next(row for row in rows if row["months_after_treatment"] == 12)
 
@@ -165,6 +168,7 @@ def test_a_country_with_one_person_has_no_row_of_its_own(client):
         person(treatment, country="DE")
     person(treatment, country="PL")
 
+    release_figures()
     rows = client.get(f"/outcomes/{treatment.slug}/data/groups.json").json()["rows"]
     countries = [row["group"] for row in rows if row["grouped_by"] == "country"]
 
@@ -181,6 +185,7 @@ def test_curve_downloads_give_whole_months_only(client):
                [(datetime.date(2024, 7, 17), "much_better"), (datetime.date(2025, 1, 20),
                                                               "much_better")])
 
+    release_figures()
     for table in ("benefit-lasting", "relapse-free"):
         rows = client.get(f"/outcomes/{treatment.slug}/data/{table}.json").json()["rows"]
         assert all(isinstance(row["months_after_treatment"], int) for row in rows)
@@ -358,6 +363,7 @@ def test_a_damaged_row_does_not_break_the_page(client):
                for _ in range(12)]
     FollowUp.objects.filter(story=stories[0]).update(symptoms=["fatigue"], new_complications="x")
 
+    release_figures()
     assert client.get(f"/outcomes/{treatment.slug}/").status_code == 200
     assert client.get(f"/outcomes/{treatment.slug}/data/symptoms.json").status_code == 200
 

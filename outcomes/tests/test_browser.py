@@ -13,7 +13,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from hindsight.axe import assert_no_axe_violations
 from hindsight.testing import make_treatment
-from outcomes.tests.helpers import counted_person
+from outcomes.models import OutcomesRelease
+from outcomes.tests.helpers import counted_person, release_figures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,6 +37,7 @@ def treatment(transactional_db):
         followups = [(12, "little_better" if n < 10 else "no_change")] if n < 20 else []
         counted_person(treatment, better_at_3=n < BETTER_AT_3, followups=followups,
                 ms_type="ppms" if 20 <= n < 20 + SMALL_GROUP else "rrms")
+    release_figures()
     return treatment
 
 
@@ -103,7 +105,8 @@ def test_the_over_time_csv_downloaded_from_the_page_has_the_tables_numbers(
     with page.expect_download() as info:
         link.click()
     download = info.value
-    assert download.suggested_filename == f"{treatment.slug}-over-time.csv"
+    released = OutcomesRelease.objects.get().released_at
+    assert download.suggested_filename == f"{treatment.slug}-over-time-{released:%Y-%m-%d}.csv"
     text = Path(download.path()).read_text(encoding="utf-8")
     csv_rows = {row["months_after_treatment"]: row for row in csv.DictReader(io.StringIO(text))}
 

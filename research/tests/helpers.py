@@ -31,13 +31,13 @@ def make_researcher(username: str = "researcher"):
 
 
 def counted_story(treatment, *, followups=(), **fields):
-    """An approved story counted in the statistics, from its own address (so its own person),
-    treated in March 2011 and shared in June 2011, with approved follow-ups given as
-    (date, result) pairs."""
+    """An approved story counted in the statistics and not published (so exported), from its
+    own address (so its own person), treated in March 2011 and shared in June 2011, with
+    approved follow-ups given as (date, result) pairs."""
     n = next(_numbers)
     values = dict(
-        email=f"person-{n}@example.com", age_band="40_49", sex="female", ms_type="rrms",
-        country="PL", procedure_kind="balloon", veins=["left_jugular"],
+        email=f"person-{n}@example.com", consent_publish=False, age_band="40_49", sex="female",
+        ms_type="rrms", country="PL", procedure_kind="balloon", veins=["left_jugular"],
         submitted_at=datetime.datetime(2011, 6, 1, tzinfo=datetime.UTC),
     )
     values.update(fields)

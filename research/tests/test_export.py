@@ -352,9 +352,13 @@ def test_the_questionnaire_is_served_at_its_canonical_address(client):
 
 
 def _load_demo_stories(treatment, count: int, seed: int = 2009) -> None:
-    """The demo generator's invented stories and follow-ups, saved as `load_demo` saves them."""
+    """The demo generator's invented stories and follow-ups, saved as `load_demo` saves them,
+    but shared for statistics only (published stories are not exported)."""
     rng = random.Random(seed)
-    created = Story.objects.bulk_create(islice(demo_stories(treatment, count, seed=seed), count))
+    stories = list(islice(demo_stories(treatment, count, seed=seed), count))
+    for story in stories:
+        story.consent_publish = False
+    created = Story.objects.bulk_create(stories)
     FollowUp.objects.bulk_create(f for story in created for f in demo_followups(story, rng))
 
 

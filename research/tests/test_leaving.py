@@ -90,6 +90,10 @@ def reject_story(story, moderator):  # an approved story: this unpublishes it
     story_reject(story=story, moderator=moderator, reason=RejectReason.IDENTIFYING)
 
 
+def agree_to_publish(story, moderator):  # published stories are not exported
+    story_set_consent(story=story, purpose=StoryConsent.Purpose.PUBLISH, granted=True)
+
+
 def delete_story(story, moderator):
     Story.objects.filter(pk=story.pk).delete()
 
@@ -123,7 +127,7 @@ def author_edits_it_out(story, moderator):
     story_author_edit(story=story, edited=edited)
 
 
-LEAVING = [withdraw_consent, withdraw_story, reject_story, delete_story,
+LEAVING = [withdraw_consent, agree_to_publish, withdraw_story, reject_story, delete_story,
            delete_story_through_the_proxy, edit_it_out_in_the_admin, move_to_another_treatment,
            author_edits_it_out]
 
@@ -185,7 +189,7 @@ def give_consent(treatment, moderator):
 
 
 def withdraw_consent_to_publishing(treatment, moderator):
-    story = counted_story(treatment)
+    story = counted_story(treatment, consent_publish=True)
     return lambda: story_set_consent(story=story, purpose=StoryConsent.Purpose.PUBLISH,
                                      granted=False)
 
@@ -202,7 +206,7 @@ def edit_the_words(treatment, moderator):
 
 def author_edits_a_published_story(treatment, moderator):
     """It waits for a moderator as a revision; the story itself is unchanged."""
-    story = counted_story(treatment)
+    story = counted_story(treatment, consent_publish=True)
     edited = Story.objects.get(pk=story.pk)
     edited.procedure_status = "booked"
     return lambda: story_author_edit(story=story, edited=edited)

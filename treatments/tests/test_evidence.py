@@ -1,6 +1,7 @@
 import pytest
 
 from hindsight.testing import make_treatment
+from outcomes.tests.helpers import release_figures
 from treatments.content import CCSVI_EVIDENCE_ITEMS
 from treatments.models import EvidenceItem
 
@@ -71,6 +72,7 @@ def test_the_page_is_public_and_linked_from_the_treatment_and_outcomes_pages(cli
 
     evidence_url = f"/treatments/{treatment.slug}/evidence/"
     assert evidence_url in client.get(treatment.get_absolute_url()).content.decode()
+    release_figures()
     assert evidence_url in client.get(f"/outcomes/{treatment.slug}/").content.decode()
 
 

@@ -18,6 +18,8 @@ from articles.models import Article, Series
 from audit.demo import load_demo_auditors
 from directory.demo import directory_demo_load
 from followups.models import Baseline, FollowUp
+from outcomes.models import OutcomesRelease
+from outcomes.releases import release_outcomes
 from outcomes.tallies import rebuild_moderation_tallies
 from pages.services import site_pages_ensure
 from research.demo import load_demo_researcher
@@ -98,6 +100,9 @@ class Command(BaseCommand):
         rebuild_moderation_tallies()
         search_index_rebuild()
         call_command("optimize_database", stdout=io.StringIO())
+        # The pages read released figures only; release what was just loaded (if enough of it
+        # changed since a release before, as on any site).
+        self.stdout.write(release_outcomes(OutcomesRelease.Trigger.DEMO).message)
         researcher = load_demo_researcher()
         self.stdout.write(self.style.SUCCESS(
             f"Demo content ready: {Story.objects.filter(is_demo=True).count()} invented stories "
