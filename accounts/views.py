@@ -108,8 +108,14 @@ def story_consent(request: HttpRequest, story_id: int) -> HttpResponse:
     if purpose not in StoryConsent.Purpose.values or granted not in ("yes", "no"):
         messages.error(request, _("That change was not understood; nothing was changed."))
         return redirect("accounts:story-manage", story_id=story.pk)
+    was_counted = story.status == story.Status.APPROVED and story.consent_statistics
     story_services.story_set_consent(story=story, purpose=purpose, granted=granted == "yes")
-    messages.success(request, _("Your choice is saved."))
+    if was_counted and purpose == StoryConsent.Purpose.STATISTICS and granted == "no":
+        messages.success(request, _(
+            "Your choice is saved. Your answers are out of the data given to researchers now, "
+            "and leave the public figures when they next change."))
+    else:
+        messages.success(request, _("Your choice is saved."))
     return redirect("accounts:story-manage", story_id=story.pk)
 
 

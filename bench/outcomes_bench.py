@@ -84,8 +84,8 @@ def main() -> None:
     print(f"{'what':<44}{'seconds':>10}{'× baseline':>12}")
     print(f"{'baseline: read the counted rows only':<44}{baseline:>10.3f}{1:>12.2f}")
     print(f"{'summary from the raw rows':<44}{summary:>10.3f}{summary / baseline:>12.2f}")
-    digests = timed(releases.person_digests, repeat)
-    print(f"{'person digests (who changed)':<44}{digests:>10.3f}{digests / baseline:>12.2f}")
+    digests = timed(releases.page_digests, repeat)
+    print(f"{'page digests (who changed)':<44}{digests:>10.3f}{digests / baseline:>12.2f}")
     release = timed(releases.release_outcomes, repeat,
                     before=lambda: OutcomesRelease.objects.all().delete())
     print(f"{'a whole release, stored':<44}{release:>10.3f}{release / baseline:>12.2f}")

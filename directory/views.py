@@ -45,7 +45,7 @@ def entry_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "entry": entry,
         "page": page,
         "results": released.figures if released else None,
-        "release": released.release if released else None,
+        "release": released,
     })
 
 

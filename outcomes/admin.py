@@ -14,7 +14,8 @@ class OutcomesReleaseAdmin(ReadOnlyAdmin):
     """The releases of the published figures, newest first, and a button to release now (made
     only if the rules allow; the message says why not otherwise). Read-only."""
 
-    list_display = ["number", "released_at", "trigger", "people", "people_changed"]
+    list_display = ["number", "released_at", "trigger", "pages_updated", "pages_kept", "people",
+                    "people_changed"]
     fields = list_display
     change_list_template = "admin/outcomes/outcomesrelease/change_list.html"
 

@@ -58,11 +58,13 @@ class OutcomesRelease(models.Model):
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
     # Bumped when the stored figures change shape; a release of another format is not read.
     format = models.PositiveSmallIntegerField()
-    people = models.PositiveIntegerField()  # people with any report, counted or not
-    people_changed = models.PositiveIntegerField()  # since the release before
-    # Each person's keyed digest of everything about them that feeds a published number
-    # (zlib-compressed JSON; no address, no words). Kept on the latest release only: the next
-    # release compares against it to count who changed.
+    people = models.PositiveIntegerField()  # people with a confirmed story, per treatment
+    people_changed = models.PositiveIntegerField()  # on the pages updated, since computed last
+    pages_updated = models.PositiveIntegerField(default=0)
+    pages_kept = models.PositiveIntegerField(default=0)  # fewer than the threshold changed
+    # For each page, each of its people's keyed digest of what its figures read of them, with
+    # their story ids (zlib-compressed JSON; no address, no words). Kept on the latest release
+    # only: the next release compares against it to count who changed on each page.
     digests = models.BinaryField(blank=True, editable=False)
 
     class Meta:
@@ -83,6 +85,9 @@ class ReleasedFigures(models.Model):
                                 related_name="figures")
     key = models.CharField(max_length=40)
     payload = models.BinaryField()
+    # When these figures were computed: a page kept in a later release keeps its date.
+    computed_in = models.PositiveIntegerField(default=0)  # the number of that release
+    as_of = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["release", "key"],

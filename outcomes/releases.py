@@ -1,49 +1,55 @@
 """Dated releases of the published numbers (docs/disclosure.md, "Releases").
 
 Every number the public sees about reports (each treatment's outcomes page, its downloads and
-charts, its moderation panels, and each directory entry's results) is computed together into
-one release and read from it. A release is made only when at least the threshold of people's
-data changed since the one before, so two consecutive releases never differ by the reports of
-fewer people than that; otherwise the figures stay as they were, and the reason is given.
+charts, its moderation panels, and each directory entry's results) is computed into a release
+and read from it. Each page's figures change in a release only when the reports of at least the
+threshold of *that page's* people changed since its figures were last computed; otherwise the
+page keeps its figures, and the changes wait for more. A release is made when at least one page
+changes, and the reason is given when none can.
 """
 
 import hashlib
 import json
+import logging
 import pickle
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from directory.models import DirectoryEntry, StoryDirectoryLink
 from directory.selectors import entry_results
 from followups.models import Baseline, FollowUp
-from outcomes.cohort import confirmed_accounts
+from moderation.models import Action, ModerationDecision
+from outcomes.cohort import FOLLOWUP_COLUMNS, STORY_COLUMNS, confirmed_accounts
 from outcomes.definitions import identity_of
 from outcomes.models import ModerationTally, OutcomesRelease, ReleasedFigures
 from outcomes.numbers import treatment_figures
+from stories.choices import ProcedureStatus
 from stories.models import Story
 from treatments.models import Treatment
 
-# Bump when the pickled figures change shape: a release of another format is not read, and the
-# next `release_outcomes` run replaces it whatever changed (docs/disclosure.md says why).
-RELEASE_FORMAT = 1
+logger = logging.getLogger(__name__)
 
-_STORY_DIGEST_COLUMNS = (
-    "id", "treatment_id", "status", "author_id", "email", "procedure_status", "treated_year",
-    "treated_month", "submitted_at", "result", "symptoms", "ms_type", "procedure_kind",
-    "country", "complications", "treated_again", "consent_publish", "consent_statistics",
-    "is_demo",
-)
-_FOLLOWUP_DIGEST_COLUMNS = (
-    "story_id", "id", "status", "reported_on", "result", "symptoms", "relapses_since_last",
-    "new_complications", "restenosis", "repeat_procedure",
-)
+# Bump when the pickled figures change shape: a release of another format is not read, and the
+# next `release_outcomes` run computes every page again (docs/disclosure.md says why).
+RELEASE_FORMAT = 2
+# Digests read again after computing; if the data moved meanwhile, the figures are computed
+# again, at most this many times in all.
+ATTEMPTS = 3
+
+# What the outcomes summary reads of a counted story, less who wrote it (people are grouped).
+_COUNTED_COLUMNS = tuple(c for c in STORY_COLUMNS if c not in ("id", "author_id", "email"))
+_STORY_COLUMNS = ("id", "treatment_id", "author_id", "email", "status", "consent_statistics",
+                  "procedure_status", "is_demo", *_COUNTED_COLUMNS)
+
+Digests = dict[str, dict[str, list[int]]]  # page key -> person's digest -> their story ids
 
 
 @dataclass(frozen=True)
@@ -61,129 +67,235 @@ def entry_key(entry_id: int) -> str:
     return f"entry:{entry_id}"
 
 
-def _hasher(data: bytes):
-    # Keyed, so the stored digests cannot be matched to a person by hashing a guessed address
-    # or a guessed set of answers.
+def _digest(content) -> str:
+    # Keyed, so the stored digests cannot be matched to a person by hashing guessed answers.
     key = hashlib.sha256(b"hindsight.outcomes.release:" + settings.SECRET_KEY.encode()).digest()
-    return hashlib.blake2b(data, key=key, digest_size=8)
+    return hashlib.blake2b(repr(content).encode(), key=key, digest_size=8).hexdigest()
 
 
-def person_digests() -> dict[str, str]:
-    """For each person with a confirmed story (in any status since), a keyed digest of
-    everything about them that feeds a published number: their stories' answers, status and
-    consents, their follow-ups (any status), baselines, moderation tallies and directory
-    links."""
+def _is_counted(story: dict) -> bool:
+    """As outcomes.cohort.counted_stories decides."""
+    return (story["status"] == Story.Status.APPROVED and story["consent_statistics"]
+            and story["procedure_status"] == ProcedureStatus.HAD
+            and story["treated_year"] is not None)
+
+
+def _rejection_reasons() -> dict[int, str]:
+    """The latest rejection reason of each rejected story (the moderation panel shows it)."""
+    latest = ModerationDecision.objects.filter(
+        content_type=ContentType.objects.get_for_model(Story), object_id=OuterRef("pk"),
+        action=Action.REJECT,
+    ).order_by("-created_at").values("reason")[:1]
+    return dict(Story.objects.filter(status=Story.Status.REJECTED)
+                .annotate(reason=Subquery(latest)).values_list("pk", "reason"))
+
+
+def page_digests() -> Digests:
+    """For each page, each of its people's digest of exactly what the page's figures read of
+    them, with their story ids: for a treatment, their confirmed stories' moderation tallies
+    (status, result, whether public, and the rejection reason) and, for counted stories, the
+    answers, approved follow-ups and baseline; for a directory entry, the result and whether
+    published of their counted stories linked to it. Nothing else (words, waiting edits, a new
+    account for the same address) changes a digest."""
     parts: dict[int, list] = defaultdict(list)
-    for row in FollowUp.objects.order_by("story_id", "id").values_list(
-            *_FOLLOWUP_DIGEST_COLUMNS).iterator(chunk_size=5000):
-        parts[row[0]].append(("followup", *row[1:]))
-    for story_id in Baseline.objects.values_list("story_id", flat=True).iterator():
-        parts[story_id].append(("baseline",))
-    for row in ModerationTally.objects.order_by("story_id", "kind", "status", "result").values_list(
-            "story_id", "kind", "status", "result", "public", "reports").iterator(chunk_size=5000):
-        parts[row[0]].append(("tally", *row[1:]))
-    for story_id, entry_id in StoryDirectoryLink.objects.order_by(
-            "story_id", "entry_id").values_list("story_id", "entry_id").iterator():
-        parts[story_id].append(("entry", entry_id))
-
-    # Unconfirmed stories feed no number (they never reach a moderator), so they are no change.
-    confirmed = Story.objects.exclude(status=Story.Status.UNCONFIRMED).order_by("id")
-    stories = [dict(zip(_STORY_DIGEST_COLUMNS, values, strict=True)) for values in
-               confirmed.values_list(*_STORY_DIGEST_COLUMNS).iterator(chunk_size=5000)]
+    tallies = ModerationTally.objects.order_by("story_id", "kind", "status", "result", "public")
+    for row in tallies.values_list("story_id", "kind", "status", "result", "public",
+                                   "reports").iterator(chunk_size=5000):
+        parts[row[0]].append(row[1:])
+    approved = FollowUp.objects.filter(status=FollowUp.Status.APPROVED).order_by(
+        "story_id", "reported_on", "pk")
+    followups: dict[int, list] = defaultdict(list)
+    for row in approved.values_list(*FOLLOWUP_COLUMNS).iterator(chunk_size=5000):
+        followups[row[0]].append(row[1:])
+    with_baseline = set(Baseline.objects.values_list("story_id", flat=True))
+    reasons = _rejection_reasons()
+    stories = [dict(zip(_STORY_COLUMNS, values, strict=True)) for values in
+               Story.objects.exclude(status=Story.Status.UNCONFIRMED).order_by("pk")
+               .values_list(*_STORY_COLUMNS).iterator(chunk_size=5000)]
     accounts = confirmed_accounts(story["email"] for story in stories)
-    of_person: dict[tuple, list] = defaultdict(list)
+    identity = {story["id"]: identity_of(story, accounts) for story in stories}
+
+    contents: dict[tuple, list] = defaultdict(list)  # (page key, person) -> [(id, content)]
+    counted = {}
     for story in stories:
-        of_person[identity_of(story, accounts)].append(
-            (tuple(story.values()), tuple(parts.get(story["id"], ()))))
-    return {
-        _hasher(repr(identity).encode()).hexdigest():
-            _hasher(repr(own).encode()).hexdigest()
-        for identity, own in of_person.items()
-    }
+        content = [tuple(parts.get(story["id"], ())), reasons.get(story["id"])]
+        if _is_counted(story):
+            counted[story["id"]] = story
+            content += [story["is_demo"], tuple(str(story[c]) for c in _COUNTED_COLUMNS),
+                        tuple(map(str, followups.get(story["id"], ()))),
+                        story["id"] in with_baseline]
+        contents[(treatment_key(story["treatment_id"]), identity[story["id"]])].append(
+            (story["id"], content))
+    for story_id, entry_id in StoryDirectoryLink.objects.filter(
+            entry__status=DirectoryEntry.Status.PUBLISHED).order_by(
+            "story_id", "entry_id").values_list("story_id", "entry_id").iterator():
+        if story_id in counted:
+            story = counted[story_id]
+            contents[(entry_key(entry_id), identity[story_id])].append(
+                (story_id, (story["result"], story["consent_publish"])))
+
+    digests: Digests = defaultdict(dict)
+    for (page, _person), own in contents.items():
+        own.sort()
+        digests[page][_digest(own)] = [story_id for story_id, _content in own]
+    return dict(digests)
 
 
-def people_changed(before: dict[str, str], now: dict[str, str]) -> int:
-    """People who are new, gone, or whose digest differs."""
-    return sum(before.get(key) != digest for key, digest in now.items()) + len(
-        before.keys() - now.keys())
+def people_changed(before: dict[str, list[int]], now: dict[str, list[int]]) -> int:
+    """How many of a page's people changed: each person now whose digest is new (their reports
+    changed, or they are new, or two of their identities became one), and each person before
+    none of whose stories is still there (they left). The same reports under another key (an
+    account made for an address) are no change."""
+    still_there = {story_id for story_ids in now.values() for story_id in story_ids}
+    new_or_changed = sum(digest not in before for digest in now)
+    gone = sum(digest not in now and still_there.isdisjoint(story_ids)
+               for digest, story_ids in before.items())
+    return new_or_changed + gone
+
+
+def _packed(digests: Digests) -> bytes:
+    return zlib.compress(json.dumps(digests, separators=(",", ":")).encode())
+
+
+def _unpacked(data) -> Digests:
+    return json.loads(zlib.decompress(bytes(data))) if data else {}
+
+
+def _pages() -> dict[str, object]:
+    """Every page with figures, and how to compute them."""
+    pages = {treatment_key(treatment.pk): (treatment_figures, treatment)
+             for treatment in Treatment.objects.order_by("pk")}
+    linked = StoryDirectoryLink.objects.values("entry_id")
+    for entry in DirectoryEntry.objects.published().filter(pk__in=linked).order_by("pk"):
+        pages[entry_key(entry.pk)] = (entry_results, entry)
+    return pages
+
+
+def _readable(payload) -> bool:
+    try:
+        pickle.loads(payload)
+    except Exception:  # a class renamed or moved since, or damaged bytes
+        logger.warning("Released figures could not be read; they are computed again.")
+        return False
+    return True
+
+
+def _compute(pages: dict, keys) -> dict[str, bytes]:
+    return {key: pickle.dumps(compute(subject)) for key in keys
+            for compute, subject in (pages[key],)}
 
 
 def _people(n: int) -> str:
     return "1 person" if n == 1 else f"{n} people"
 
 
-def _packed(digests: dict[str, str]) -> bytes:
-    return zlib.compress(json.dumps(digests, separators=(",", ":")).encode())
-
-
-def _unpacked(data) -> dict[str, str]:
-    return json.loads(zlib.decompress(bytes(data))) if data else {}
-
-
-def _all_figures() -> dict[str, object]:
-    figures = {treatment_key(treatment.pk): treatment_figures(treatment)
-               for treatment in Treatment.objects.order_by("pk")}
-    linked = StoryDirectoryLink.objects.values("entry_id")
-    for entry in DirectoryEntry.objects.published().filter(pk__in=linked).order_by("pk"):
-        figures[entry_key(entry.pk)] = entry_results(entry)
-    return figures
-
-
-def latest_release() -> OutcomesRelease | None:
-    return OutcomesRelease.objects.defer("digests").order_by("-number").first()
-
-
 def release_outcomes(trigger: str = OutcomesRelease.Trigger.COMMAND) -> ReleaseDecision:
-    """Make a release now if the rules allow; say why not otherwise."""
+    """Make a release now if the rules allow for at least one page; say why not otherwise."""
     threshold = settings.SMALL_COUNT_THRESHOLD
     previous = OutcomesRelease.objects.order_by("-number").first()
-    digests = person_digests()
+    before: Digests = {}
+    kept_payloads: dict[str, bytes] = {}
+    kept_from: dict[str, tuple] = {}
     if previous is not None and previous.format == RELEASE_FORMAT:
-        changed = people_changed(_unpacked(previous.digests), digests)
-        if changed == 0:
-            return ReleaseDecision(False, f"Nothing has changed since {previous}.")
-        if changed < threshold:
-            return ReleaseDecision(False, (
-                f"Not released: the reports of {_people(changed)} changed since {previous}; a "
-                f"release "
-                f"needs at least {threshold}, so that comparing two releases cannot single "
-                f"anyone out. The figures stay as they were."))
+        before = _unpacked(previous.digests)
+        for key, payload, number, as_of in previous.figures.values_list(
+                "key", "payload", "computed_in", "as_of"):
+            kept_payloads[key] = bytes(payload)
+            kept_from[key] = (number, as_of)
+    for _attempt in range(ATTEMPTS):
+        now = page_digests()
+        pages = _pages()
+        changed = {key: people_changed(before.get(key, {}), now.get(key, {})) for key in pages}
+        update = [key for key in pages
+                  if key not in kept_payloads or changed[key] >= threshold
+                  or not _readable(kept_payloads[key])]
+        dropped = kept_payloads.keys() - pages.keys()
+        if not update and not dropped:
+            return _refusal(changed, threshold, previous)
+        computed = _compute(pages, update)
+        # The digests must describe the data the figures were computed from.
+        if all(page_digests().get(key, {}) == now.get(key, {}) for key in update):
+            break
     else:
-        changed = len(digests)
-    figures = _all_figures()
+        return ReleaseDecision(False, "Not released: reports kept changing while the figures "
+                                      "were computed. Try again later.")
+    kept = [key for key in pages if key not in computed]
+    digests = {**{key: before.get(key, {}) for key in kept},
+               **{key: now.get(key, {}) for key in update}}
+    return _store(trigger, previous, computed,
+                  {key: (kept_payloads[key], *kept_from[key]) for key in kept},
+                  digests, changed, update)
+
+
+def _refusal(changed: dict[str, int], threshold: int, previous) -> ReleaseDecision:
+    waiting = {key: n for key, n in changed.items() if n}
+    if not waiting:
+        return ReleaseDecision(False, f"Nothing has changed since {previous}.")
+    most = max(waiting.values())
+    return ReleaseDecision(False, (
+        f"Not released: on every page fewer than {threshold} people's reports changed since "
+        f"its figures were computed (at most {_people(most)}, on {len(waiting)} "
+        f"page{'s' if len(waiting) != 1 else ''}); a page changes only with at least "
+        f"{threshold}, so that comparing two releases cannot single anyone out. The figures "
+        "stay as they were."))
+
+
+def _store(trigger, previous, computed: dict[str, bytes], kept: dict[str, tuple],
+           digests: Digests, changed: dict[str, int], update: list[str]) -> ReleaseDecision:
     now = timezone.now()
     try:
         with transaction.atomic():
             release = OutcomesRelease.objects.create(
                 number=(previous.number + 1) if previous else 1, released_at=now,
-                trigger=trigger, format=RELEASE_FORMAT, people=len(digests),
-                people_changed=changed, digests=_packed(digests))
-            ReleasedFigures.objects.bulk_create(
-                ReleasedFigures(release=release, key=key, payload=pickle.dumps(payload))
-                for key, payload in figures.items())
+                trigger=trigger, format=RELEASE_FORMAT,
+                people=sum(len(page) for key, page in digests.items()
+                           if key.startswith("treatment:")),
+                people_changed=sum(changed[key] for key in update),
+                pages_updated=len(computed), pages_kept=len(kept), digests=_packed(digests))
+            ReleasedFigures.objects.bulk_create([
+                *(ReleasedFigures(release=release, key=key, payload=payload,
+                                  computed_in=number, as_of=as_of)
+                  for key, (payload, number, as_of) in kept.items()),
+                *(ReleasedFigures(release=release, key=key, payload=payload,
+                                  computed_in=release.number, as_of=now)
+                  for key, payload in computed.items()),
+            ])
             # Only the latest release's digests are ever compared.
             OutcomesRelease.objects.filter(number__lt=release.number).update(digests=b"")
     except IntegrityError:
         return ReleaseDecision(False, "Another release was made at the same moment; "
                                       "nothing more was released.")
     when = date_format(timezone.localtime(now), "DATETIME_FORMAT")
-    return ReleaseDecision(True, f"Released figures as of {when}: the reports of "
-                                 f"{_people(changed)} (of {len(digests)}) changed since the "
-                                 "release before.", release)
+    return ReleaseDecision(True, (
+        f"Released figures as of {when}: {len(computed)} page{'s' if len(computed) != 1 else ''}"
+        f" updated, {len(kept)} kept as they were (fewer than "
+        f"{settings.SMALL_COUNT_THRESHOLD} of their people changed)."), release)
+
+
+def latest_release() -> OutcomesRelease | None:
+    return OutcomesRelease.objects.defer("digests").order_by("-number").first()
 
 
 @dataclass(frozen=True)
 class Released:
-    release: OutcomesRelease
+    """A page's figures as published, with the release that computed them."""
+
+    number: int
+    released_at: object  # datetime
     figures: object
 
 
 def released_figures(key: str) -> Released | None:
     """The figures under `key` in the latest release, or None when there is none (no release
-    yet, one of an older format, or nothing under that key). One query."""
+    yet, one of an older format, nothing under that key, or figures that cannot be read: the
+    next release computes those again). One query."""
     latest = OutcomesRelease.objects.order_by("-number").values("pk")[:1]
     row = (ReleasedFigures.objects.select_related("release").defer("release__digests")
            .filter(key=key, release_id=Subquery(latest)).first())
     if row is None or row.release.format != RELEASE_FORMAT:
         return None
-    return Released(row.release, pickle.loads(row.payload))
+    try:
+        return Released(row.computed_in, row.as_of, pickle.loads(row.payload))
+    except Exception:  # a class renamed or moved since, or damaged bytes
+        logger.warning("Released figures %s could not be read.", key)
+        return None

@@ -25,7 +25,7 @@ def outcomes_page(request: HttpRequest, slug: str) -> HttpResponse:
     summary = released.figures.summary
     return render(request, "outcomes/page.html", {
         "treatment": treatment, "summary": summary, "panels": released.figures.panels,
-        "release": released.release,
+        "release": released,
         "findings": findings.headline_findings(summary),
         "benefit_finding": findings.benefit_finding(summary.benefit_lasting),
         "relapse_finding": findings.relapse_finding(summary.relapse_free),
@@ -63,13 +63,13 @@ def table_download(request: HttpRequest, slug: str, table: str, fmt: str) -> Htt
         return HttpResponse(status=404)
     summary = released.figures.summary
     header, rows = downloads.table_rows(summary, table)
-    as_of = released.release.released_at
+    as_of = released.released_at
     if fmt == "json":
         body = json.dumps({
             "treatment": treatment.slug,
             "table": table,
             "figures_as_of": as_of.isoformat(),
-            "release": released.release.number,
+            "release": released.number,
             "hidden_below": summary.threshold,
             "note": "Self-reported by people who chose the procedure; null = hidden count.",
             "rows": [dict(zip(header, row, strict=True)) for row in rows],

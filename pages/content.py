@@ -107,7 +107,8 @@ There are no advertising or analytics cookies, and our pages load nothing from o
 
 - **Stories, follow-ups, consents, comments and your account** are kept until you erase them.
 - **Withdrawing a story** hides it from everyone and takes it out of the research data at once and
-  out of the public figures at their next release (they are released together, usually weekly),
+  out of the public figures when they next change (a page's figures change only once enough
+  people's reports have changed, which can take weeks),
   but keeps it so that you can send it back to a moderator later. To delete it, erase it.
 - Stories a moderator **rejected**, and stories whose email address was **never confirmed**,
   are kept too, unseen, until they are erased.

@@ -116,10 +116,10 @@ SECTIONS: dict[str, Callable[[], Sitemap]] = {
     "pages": NamedPagesSitemap,
     "site-pages": SitePagesSitemap,
     "treatments": TreatmentPagesSitemap,
+    # No date for stories: a story's row also changes for what must not show (a consent given
+    # or withdrawn, which the published figures hold back until they next change).
     "stories": partial(
-        QuerySetSitemap,
-        queryset=lambda: Story.objects.public().only("slug", "updated_at").order_by("pk"),
-        lastmod="updated_at",
+        QuerySetSitemap, queryset=lambda: Story.objects.public().only("slug").order_by("pk"),
     ),
     "articles": partial(
         QuerySetSitemap,

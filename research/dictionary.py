@@ -3,6 +3,7 @@ can hold. The CSV header, the JSON keys and the FHIR Questionnaire are all made 
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from django.utils.functional import Promise
@@ -54,9 +55,9 @@ class Column:
     countries: bool = False  # also holds ISO 3166-1 alpha-2 country codes
     reports: tuple[str, ...] = (STORY, FOLLOW_UP)  # the reports that answer it
 
-    @property
-    def code_values(self) -> set[str]:
-        return {code for code, _label in self.codes}
+    @cached_property  # read for every value of every export row
+    def code_values(self) -> frozenset[str]:
+        return frozenset(code for code, _label in self.codes)
 
     def accepts(self, value) -> bool:
         """Whether `value` is something this column can hold (None: not answered)."""

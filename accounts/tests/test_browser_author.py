@@ -345,8 +345,8 @@ def test_an_author_withdraws_then_erases_a_story_then_everything(
     expect(page.get_by_role("main")).to_contain_text(
         "This removes “The story I take back” for good: the story and your answers, every "
         "follow-up, your consent records, its place in any research data made from now on, and "
-        "its place in the public figures from their next release (usually within a week). It "
-        "cannot be undone."
+        "its place in the public figures once they next change (only when enough other people's "
+        "reports have changed too, which can take weeks). It cannot be undone."
     )
     assert_no_axe_violations(page, "erase a story: confirmation")
     page.get_by_role("button", name="Yes, erase this story").click()

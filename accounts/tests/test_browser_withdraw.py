@@ -50,8 +50,8 @@ def test_an_author_reads_what_withdrawing_means_says_no_then_yes(
     for sentence in (
         "The story leaves the site: its page, and its place in the list of stories and in "
         "search.",
-        "It leaves the public figures at their next release (they are"
-        " released together, usually once a week).",
+        "It leaves the public figures when they next change (they change only once enough other "
+        "people's reports have changed too, which can take weeks).",
         "Your follow-ups stop being shown.",
         "Comments on it are hidden with it.",
         "Nothing is deleted.",

@@ -21,8 +21,8 @@ EMAIL = "anna@example.com"
 TITLE = "Warmer hands after Katowice"
 PUBLISHED_EFFECTS = [
     "The story leaves the site: its page, and its place in the list of stories and in search.",
-    "It leaves the public figures at their next release (they are"
-    " released together, usually once a week).",
+    "It leaves the public figures when they next change (they change only once enough other "
+    "people's reports have changed too, which can take weeks).",
     "Your follow-ups stop being shown.",
     "Comments on it are hidden with it.",
 ]
@@ -125,8 +125,8 @@ def test_a_story_approved_but_not_published_only_leaves_the_numbers(signed_in, a
 
     page = text(signed_in.get(withdraw_url(story)))
 
-    assert ("It leaves the data given to researchers at once, and the public figures at their "
-            "next release") in page
+    assert ("It leaves the data given to researchers at once, and the public figures when they "
+            "next change") in page
     assert "The story leaves the site" not in page and "Comments on it" not in page
     assert "No, keep it as it is" in page
 

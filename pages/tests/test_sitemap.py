@@ -178,3 +178,18 @@ def test_published_directory_entries_are_listed_once_the_directory_exists(client
     assert SITE + reverse("directory:list") in urls
     assert SITE + published.get_absolute_url() in urls
     assert SITE + draft.get_absolute_url() not in urls
+
+
+def test_a_story_leaving_the_statistics_changes_no_sitemap(client):
+    """Consent to statistics changes the story's row but nothing on its page; the figures hold
+    the change back until they next change, and the sitemap must not give it away."""
+    from stories.models import StoryConsent
+    from stories.services import story_set_consent
+
+    story = make_story(make_treatment(), title="A story that stays published")
+    before = [client.get(path).content for path in ("/sitemap.xml", "/sitemap-stories.xml")]
+
+    story_set_consent(story=story, purpose=StoryConsent.Purpose.STATISTICS, granted=False)
+
+    assert [client.get(path).content
+            for path in ("/sitemap.xml", "/sitemap-stories.xml")] == before
