@@ -9,8 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django_countries import countries
 
 from directory.models import DirectoryEntry, StoryDirectoryLink, folded
-from outcomes.cohort import counted_stories
-from outcomes.definitions import BETTER, NOT_BETTER
+from outcomes.cohort import confirmed_accounts, counted_stories
+from outcomes.definitions import BETTER, NOT_BETTER, identity_of
 from outcomes.statistics import Proportion, proportion, publish_row
 from stories.choices import Result
 from stories.models import Story
@@ -113,22 +113,30 @@ class EntryResults:
 
 
 def entry_results(entry: DirectoryEntry, *, threshold: int | None = None) -> EntryResults:
-    """The overall result, as each person gave it when sharing, of the counted stories linked
-    to this entry (the outcomes page's cohort: approved, consented to statistics, had the
-    procedure). The page also lists the linked published stories with their results, so only
-    the rest (stories counted but not published) is protected: a count is shown when that part
-    of it is 0 or at least the threshold, with enough others hidden (docs/disclosure.md)."""
+    """The overall result, as each person gave it when sharing, of the people whose counted
+    stories are linked to this entry (the outcomes page's cohort: approved, consented to
+    statistics, had the procedure), each person once (as the outcomes page tells them apart),
+    with the result of their latest linked story. The page also lists the linked published
+    stories with their results, so a person whose one linked story is published is public and
+    the rest is protected: a count is shown when its protected part is 0 or at least the
+    threshold, with enough others hidden (docs/disclosure.md)."""
     threshold = threshold or settings.SMALL_COUNT_THRESHOLD
     linked = StoryDirectoryLink.objects.filter(entry=entry).values("story_id")
-    answers = (counted_stories().filter(pk__in=linked).exclude(result="")
-               .order_by().values("result", "consent_publish").annotate(n=Count("id")))
+    stories = list(counted_stories().filter(pk__in=linked).exclude(result="")
+                   .order_by("submitted_at", "pk")
+                   .values("author_id", "email", "result", "consent_publish"))
+    accounts = confirmed_accounts(story["email"] for story in stories)
+    of_person: dict[tuple, list[dict]] = {}
+    for story in stories:
+        of_person.setdefault(identity_of(story, accounts), []).append(story)
     counts = {code: 0 for code in Result.values}
     protected = dict(counts)
-    for row in answers:
-        if row["result"] in counts:
-            counts[row["result"]] += row["n"]
-            if not row["consent_publish"]:
-                protected[row["result"]] += row["n"]
+    for own in of_person.values():
+        result = own[-1]["result"]
+        if result in counts:
+            counts[result] += 1
+            if not (len(own) == 1 and own[0]["consent_publish"]):
+                protected[result] += 1
     suppressed = publish_row(counts, protected, threshold)
     rows = [ResultRow(code, str(label), suppressed.cells[code]) for code, label in Result.choices]
     shown = suppressed.cells

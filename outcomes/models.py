@@ -88,6 +88,9 @@ class ReleasedFigures(models.Model):
     # When these figures were computed: a page kept in a later release keeps its date.
     computed_in = models.PositiveIntegerField(default=0)  # the number of that release
     as_of = models.DateTimeField(null=True)
+    # False for a page that has gone (an entry unpublished or no longer linked): its figures
+    # are kept, unseen, so that if it comes back it is gated against what it last showed.
+    shown = models.BooleanField(default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["release", "key"],

@@ -126,9 +126,10 @@ def page_digests() -> Digests:
                         story["id"] in with_baseline]
         contents[(treatment_key(story["treatment_id"]), identity[story["id"]])].append(
             (story["id"], content))
+    # Distinct: a story linked twice to one entry (as "who" and as "where") counts once.
     for story_id, entry_id in StoryDirectoryLink.objects.filter(
             entry__status=DirectoryEntry.Status.PUBLISHED).order_by(
-            "story_id", "entry_id").values_list("story_id", "entry_id").iterator():
+            "story_id", "entry_id").values_list("story_id", "entry_id").distinct().iterator():
         if story_id in counted:
             story = counted[story_id]
             contents[(entry_key(entry_id), identity[story_id])].append(
@@ -196,12 +197,15 @@ def release_outcomes(trigger: str = OutcomesRelease.Trigger.COMMAND) -> ReleaseD
     before: Digests = {}
     kept_payloads: dict[str, bytes] = {}
     kept_from: dict[str, tuple] = {}
+    shown_before: set[str] = set()
     if previous is not None and previous.format == RELEASE_FORMAT:
         before = _unpacked(previous.digests)
-        for key, payload, number, as_of in previous.figures.values_list(
-                "key", "payload", "computed_in", "as_of"):
+        for key, payload, number, as_of, shown in previous.figures.values_list(
+                "key", "payload", "computed_in", "as_of", "shown"):
             kept_payloads[key] = bytes(payload)
             kept_from[key] = (number, as_of)
+            if shown:
+                shown_before.add(key)
     for _attempt in range(ATTEMPTS):
         now = page_digests()
         pages = _pages()
@@ -209,8 +213,11 @@ def release_outcomes(trigger: str = OutcomesRelease.Trigger.COMMAND) -> ReleaseD
         update = [key for key in pages
                   if key not in kept_payloads or changed[key] >= threshold
                   or not _readable(kept_payloads[key])]
-        dropped = kept_payloads.keys() - pages.keys()
-        if not update and not dropped:
+        # A page that has gone keeps its figures and digests unseen: if it comes back, it is
+        # gated against them like any other page.
+        hidden = kept_payloads.keys() - pages.keys()
+        back = (kept_payloads.keys() & pages.keys()) - shown_before
+        if not update and not (hidden & shown_before) and not back:
             return _refusal(changed, threshold, previous)
         computed = _compute(pages, update)
         # The digests must describe the data the figures were computed from.
@@ -220,10 +227,11 @@ def release_outcomes(trigger: str = OutcomesRelease.Trigger.COMMAND) -> ReleaseD
         return ReleaseDecision(False, "Not released: reports kept changing while the figures "
                                       "were computed. Try again later.")
     kept = [key for key in pages if key not in computed]
-    digests = {**{key: before.get(key, {}) for key in kept},
+    digests = {**{key: before.get(key, {}) for key in [*kept, *hidden]},
                **{key: now.get(key, {}) for key in update}}
     return _store(trigger, previous, computed,
-                  {key: (kept_payloads[key], *kept_from[key]) for key in kept},
+                  {key: (kept_payloads[key], *kept_from[key], key not in hidden)
+                   for key in [*kept, *hidden]},
                   digests, changed, update)
 
 
@@ -243,6 +251,7 @@ def _refusal(changed: dict[str, int], threshold: int, previous) -> ReleaseDecisi
 def _store(trigger, previous, computed: dict[str, bytes], kept: dict[str, tuple],
            digests: Digests, changed: dict[str, int], update: list[str]) -> ReleaseDecision:
     now = timezone.now()
+    kept_shown = sum(shown for *_figures, shown in kept.values())
     try:
         with transaction.atomic():
             release = OutcomesRelease.objects.create(
@@ -251,11 +260,11 @@ def _store(trigger, previous, computed: dict[str, bytes], kept: dict[str, tuple]
                 people=sum(len(page) for key, page in digests.items()
                            if key.startswith("treatment:")),
                 people_changed=sum(changed[key] for key in update),
-                pages_updated=len(computed), pages_kept=len(kept), digests=_packed(digests))
+                pages_updated=len(computed), pages_kept=kept_shown, digests=_packed(digests))
             ReleasedFigures.objects.bulk_create([
                 *(ReleasedFigures(release=release, key=key, payload=payload,
-                                  computed_in=number, as_of=as_of)
-                  for key, (payload, number, as_of) in kept.items()),
+                                  computed_in=number, as_of=as_of, shown=shown)
+                  for key, (payload, number, as_of, shown) in kept.items()),
                 *(ReleasedFigures(release=release, key=key, payload=payload,
                                   computed_in=release.number, as_of=now)
                   for key, payload in computed.items()),
@@ -268,7 +277,7 @@ def _store(trigger, previous, computed: dict[str, bytes], kept: dict[str, tuple]
     when = date_format(timezone.localtime(now), "DATETIME_FORMAT")
     return ReleaseDecision(True, (
         f"Released figures as of {when}: {len(computed)} page{'s' if len(computed) != 1 else ''}"
-        f" updated, {len(kept)} kept as they were (fewer than "
+        f" updated, {kept_shown} kept as they were (fewer than "
         f"{settings.SMALL_COUNT_THRESHOLD} of their people changed)."), release)
 
 
@@ -291,7 +300,7 @@ def released_figures(key: str) -> Released | None:
     next release computes those again). One query."""
     latest = OutcomesRelease.objects.order_by("-number").values("pk")[:1]
     row = (ReleasedFigures.objects.select_related("release").defer("release__digests")
-           .filter(key=key, release_id=Subquery(latest)).first())
+           .filter(key=key, release_id=Subquery(latest), shown=True).first())
     if row is None or row.release.format != RELEASE_FORMAT:
         return None
     try:

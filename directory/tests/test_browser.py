@@ -177,8 +177,10 @@ def test_an_entry_page_with_counted_results_passes_axe(live_server, page: Page, 
     entry = DirectoryEntry.objects.get(slug="michael-dake")
     # The published stories are listed with their results; the 14 who agreed to statistics
     # only are the protected part, and the 2 among them who felt much worse are hidden.
-    for result in ["much_better"] * 10 + ["no_change"] * 12 + ["much_worse"] * 2:
+    results = ["much_better"] * 10 + ["no_change"] * 12 + ["much_worse"] * 2
+    for n, result in enumerate(results):  # 24 people, each with their own address
         link(make_story(result=result, title=f"Linked story {result}",
+                        email=f"linked-{n}@example.org",
                         consent_publish=result == "much_better"), entry)
     release_figures()
 

@@ -1,6 +1,8 @@
 """The overall results on an entry page: the outcomes page's counting rule and its small-count
 suppression, and the note that these are self-reports."""
 
+import itertools
+
 import pytest
 from django.test import override_settings
 
@@ -12,6 +14,7 @@ from stories.models import Story
 
 pytestmark = pytest.mark.django_db
 
+_addresses = itertools.count(1)
 SELF_REPORT = "They cannot show whether the treatment works"
 
 
@@ -20,7 +23,9 @@ def _linked(entry, result: str, count: int, **fields) -> None:
     results are the protected part of each count (the page lists the published ones)."""
     fields.setdefault("consent_publish", False)
     for _ in range(count):
-        link(make_story(result=result, **fields), entry)
+        # Each story its own person unless a test says otherwise.
+        email = fields.get("email") or f"person-{next(_addresses)}@example.org"
+        link(make_story(result=result, **{**fields, "email": email}), entry)
 
 
 def test_with_fewer_people_than_the_threshold_no_number_is_shown(client):
@@ -91,8 +96,8 @@ def test_only_the_outcomes_cohort_is_counted():
 
 def test_a_story_linked_twice_counts_once():
     entry = make_entry()
-    for _ in range(10):
-        story = make_story(result="little_better")
+    for n in range(10):
+        story = make_story(result="little_better", email=f"twice-{n}@example.org")
         link(story, entry, "treated_by")
         link(story, entry, "place")
 
@@ -125,3 +130,17 @@ def test_published_stories_count_in_full_and_only_the_rest_is_protected(client):
     release_figures()
     html = client.get(entry.get_absolute_url()).content.decode()
     assert ">23<" not in html and "27 people" not in html
+
+
+def test_a_person_with_many_linked_stories_is_one_person(client):
+    """Found by trying to break it: ten unpublished stories of one person showed as "10 people
+    are counted", their result as a count of 10."""
+    entry = make_entry()
+    _linked(entry, "much_worse", 10, email="one@example.org")
+    _linked(entry, "much_better", 12)
+
+    results = entry_results(entry, threshold=10)
+
+    assert results.people is None or results.people != 22
+    counts = {row.code: row.count for row in results.rows}
+    assert counts["much_worse"] is None  # one person: hidden

@@ -323,3 +323,60 @@ def test_figures_that_cannot_be_read_are_not_shown_and_computed_again(client):
 
     assert "Released figures" in release_figures()
     assert "12 people" in client.get(f"/outcomes/{treatment.slug}/").content.decode()
+
+
+def _entry_count(client, entry) -> str:
+    html = client.get(entry.get_absolute_url()).content.decode()
+    found = re.search(r'<p id="results-count">(.*?)</p>', html, re.S)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize("away", ["unpublished", "unlinked"])
+def test_an_entry_page_that_goes_and_comes_back_is_gated_on_what_it_last_showed(client, away):
+    """Found by trying to break it: the entry went for one release and came back computed from
+    scratch, one withdrawal showing on its own."""
+    from directory.models import DirectoryEntry, StoryDirectoryLink
+
+    treatment = make_treatment()
+    people = [counted_person(treatment, better_at_3=True) for _ in range(12)]
+    entry = _entry_with_stories(people)
+    release_figures()
+    before = _entry_count(client, entry)
+    assert "12 people are counted" in before
+
+    services.story_set_consent(story=people[0], purpose="statistics", granted=False)
+    assert "Not released" in release_figures()
+    if away == "unpublished":
+        DirectoryEntry.objects.filter(pk=entry.pk).update(status=DirectoryEntry.Status.DRAFT)
+        release_figures()
+        DirectoryEntry.objects.filter(pk=entry.pk).update(
+            status=DirectoryEntry.Status.PUBLISHED)
+    else:
+        saved = list(StoryDirectoryLink.objects.filter(entry=entry).values_list("story_id",
+                                                                                 "role"))
+        StoryDirectoryLink.objects.filter(entry=entry).delete()
+        release_figures()
+        assert "No figures for this entry have been released yet" in client.get(
+            entry.get_absolute_url()).content.decode()
+        StoryDirectoryLink.objects.bulk_create(
+            StoryDirectoryLink(entry=entry, story_id=story, role=role) for story, role in saved)
+    release_figures()
+
+    assert _entry_count(client, entry) == before
+
+
+def test_a_second_link_to_the_same_entry_is_no_change():
+    from directory.models import StoryDirectoryLink
+    from outcomes.models import OutcomesRelease
+
+    treatment = make_treatment()
+    people = [counted_person(treatment, better_at_3=True) for _ in range(20)]
+    entry = _entry_with_stories(people)
+    release_figures()
+    for story in people[:9]:
+        services.story_withdraw(story=story)
+    link(people[19], entry, role=StoryDirectoryLink.Role.PLACE)
+    release_figures()  # the treatment page has 9 changes too: nothing is released
+
+    latest = OutcomesRelease.objects.order_by("-number").first()
+    assert latest.figures.get(key=releases.entry_key(entry.pk)).computed_in == 1
