@@ -186,6 +186,11 @@ def _compute(pages: dict, keys) -> dict[str, bytes]:
             for compute, subject in (pages[key],)}
 
 
+def _named(release: OutcomesRelease) -> str:
+    when = date_format(timezone.localtime(release.released_at), "DATETIME_FORMAT")
+    return f"release {release.number} of {when}"
+
+
 def _people(n: int) -> str:
     return "1 person" if n == 1 else f"{n} people"
 
@@ -238,14 +243,14 @@ def release_outcomes(trigger: str = OutcomesRelease.Trigger.COMMAND) -> ReleaseD
 def _refusal(changed: dict[str, int], threshold: int, previous) -> ReleaseDecision:
     waiting = {key: n for key, n in changed.items() if n}
     if not waiting:
-        return ReleaseDecision(False, f"Nothing has changed since {previous}.")
+        return ReleaseDecision(False, f"Nothing has changed since {_named(previous)}.")
     most = max(waiting.values())
     return ReleaseDecision(False, (
         f"Not released: on every page fewer than {threshold} people's reports changed since "
         f"its figures were computed (at most {_people(most)}, on {len(waiting)} "
         f"page{'s' if len(waiting) != 1 else ''}); a page changes only with at least "
         f"{threshold}, so that comparing two releases cannot single anyone out. The figures "
-        "stay as they were."))
+        f"stay as they were in {_named(previous)}."))
 
 
 def _store(trigger, previous, computed: dict[str, bytes], kept: dict[str, tuple],
