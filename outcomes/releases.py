@@ -226,7 +226,8 @@ def release_outcomes(trigger: str = OutcomesRelease.Trigger.COMMAND) -> ReleaseD
             return _refusal(changed, threshold, previous)
         computed = _compute(pages, update)
         # The digests must describe the data the figures were computed from.
-        if all(page_digests().get(key, {}) == now.get(key, {}) for key in update):
+        after = page_digests()
+        if all(after.get(key, {}) == now.get(key, {}) for key in update):
             break
     else:
         return ReleaseDecision(False, "Not released: reports kept changing while the figures "
@@ -241,6 +242,8 @@ def release_outcomes(trigger: str = OutcomesRelease.Trigger.COMMAND) -> ReleaseD
 
 
 def _refusal(changed: dict[str, int], threshold: int, previous) -> ReleaseDecision:
+    if previous is None:
+        return ReleaseDecision(False, "Nothing to release: there is no treatment yet.")
     waiting = {key: n for key, n in changed.items() if n}
     if not waiting:
         return ReleaseDecision(False, f"Nothing has changed since {_named(previous)}.")

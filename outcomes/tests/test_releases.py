@@ -380,3 +380,8 @@ def test_a_second_link_to_the_same_entry_is_no_change():
 
     latest = OutcomesRelease.objects.order_by("-number").first()
     assert latest.figures.get(key=releases.entry_key(entry.pk)).computed_in == 1
+
+
+def test_a_site_with_no_treatment_has_nothing_to_release():
+    assert "Nothing to release: there is no treatment yet." in release_figures()
+    assert not OutcomesRelease.objects.exists()
