@@ -17,21 +17,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from directory.models import DirectoryEntry, StoryDirectoryLink
 from directory.selectors import entry_results
 from followups.models import Baseline, FollowUp
-from moderation.models import Action, ModerationDecision
-from outcomes.cohort import FOLLOWUP_COLUMNS, STORY_COLUMNS, confirmed_accounts
+from outcomes.cohort import FOLLOWUP_COLUMNS, STORY_COLUMNS, confirmed_accounts, counted_stories
 from outcomes.definitions import identity_of
 from outcomes.models import ModerationTally, OutcomesRelease, ReleasedFigures
 from outcomes.numbers import treatment_figures
-from stories.choices import ProcedureStatus
+from outcomes.transparency import latest_rejection_reason
 from stories.models import Story
 from treatments.models import Treatment
 
@@ -46,8 +44,7 @@ ATTEMPTS = 3
 
 # What the outcomes summary reads of a counted story, less who wrote it (people are grouped).
 _COUNTED_COLUMNS = tuple(c for c in STORY_COLUMNS if c not in ("id", "author_id", "email"))
-_STORY_COLUMNS = ("id", "treatment_id", "author_id", "email", "status", "consent_statistics",
-                  "procedure_status", "is_demo", *_COUNTED_COLUMNS)
+_STORY_COLUMNS = ("id", "treatment_id", "author_id", "email", "is_demo", *_COUNTED_COLUMNS)
 
 Digests = dict[str, dict[str, list[int]]]  # page key -> person's digest -> their story ids
 
@@ -73,21 +70,10 @@ def _digest(content) -> str:
     return hashlib.blake2b(repr(content).encode(), key=key, digest_size=8).hexdigest()
 
 
-def _is_counted(story: dict) -> bool:
-    """As outcomes.cohort.counted_stories decides."""
-    return (story["status"] == Story.Status.APPROVED and story["consent_statistics"]
-            and story["procedure_status"] == ProcedureStatus.HAD
-            and story["treated_year"] is not None)
-
-
 def _rejection_reasons() -> dict[int, str]:
     """The latest rejection reason of each rejected story (the moderation panel shows it)."""
-    latest = ModerationDecision.objects.filter(
-        content_type=ContentType.objects.get_for_model(Story), object_id=OuterRef("pk"),
-        action=Action.REJECT,
-    ).order_by("-created_at").values("reason")[:1]
     return dict(Story.objects.filter(status=Story.Status.REJECTED)
-                .annotate(reason=Subquery(latest)).values_list("pk", "reason"))
+                .annotate(reason=latest_rejection_reason("pk")).values_list("pk", "reason"))
 
 
 def page_digests() -> Digests:
@@ -109,6 +95,7 @@ def page_digests() -> Digests:
         followups[row[0]].append(row[1:])
     with_baseline = set(Baseline.objects.values_list("story_id", flat=True))
     reasons = _rejection_reasons()
+    counted_ids = set(counted_stories().values_list("pk", flat=True))
     stories = [dict(zip(_STORY_COLUMNS, values, strict=True)) for values in
                Story.objects.exclude(status=Story.Status.UNCONFIRMED).order_by("pk")
                .values_list(*_STORY_COLUMNS).iterator(chunk_size=5000)]
@@ -119,7 +106,7 @@ def page_digests() -> Digests:
     counted = {}
     for story in stories:
         content = [tuple(parts.get(story["id"], ())), reasons.get(story["id"])]
-        if _is_counted(story):
+        if story["id"] in counted_ids:
             counted[story["id"]] = story
             content += [story["is_demo"], tuple(str(story[c]) for c in _COUNTED_COLUMNS),
                         tuple(map(str, followups.get(story["id"], ()))),
@@ -287,10 +274,6 @@ def _store(trigger, previous, computed: dict[str, bytes], kept: dict[str, tuple]
         f"Released figures as of {when}: {len(computed)} page{'s' if len(computed) != 1 else ''}"
         f" updated, {kept_shown} kept as they were (fewer than "
         f"{settings.SMALL_COUNT_THRESHOLD} of their people changed)."), release)
-
-
-def latest_release() -> OutcomesRelease | None:
-    return OutcomesRelease.objects.defer("digests").order_by("-number").first()
 
 
 @dataclass(frozen=True)

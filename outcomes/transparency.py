@@ -22,6 +22,16 @@ RESULT_COLUMNS = [*Result.values, ""]  # "" = no result given (did not have the 
 Counts = dict[tuple[str, str], int]
 
 
+def latest_rejection_reason(story_id_field: str) -> Subquery:
+    """The reason of the latest rejection of the story whose id is in `story_id_field`."""
+    # The content type as a value, not a join: SQLite then finds each story's decisions by the
+    # (content type, object id) index instead of scanning every decision for each story.
+    return Subquery(ModerationDecision.objects.filter(
+        content_type=ContentType.objects.get_for_model(Story),
+        object_id=OuterRef(story_id_field), action=Action.REJECT,
+    ).order_by("-created_at").values("reason")[:1])
+
+
 def story_moderation_counts(treatment) -> Counts:
     return story_moderation_tables(treatment)[0]
 
@@ -41,14 +51,8 @@ def story_moderation_tables(treatment) -> tuple[Counts, Counts]:
         for outcome in ("received", outcome_of.get(status)):
             if outcome:
                 _add(counts, protected, (outcome, result), n, public)
-    # The content type as a value, not a join: SQLite then finds each story's decisions by the
-    # (content type, object id) index instead of scanning every decision for each story.
-    latest_reason = ModerationDecision.objects.filter(
-        content_type=ContentType.objects.get_for_model(Story), object_id=OuterRef("story_id"),
-        action=Action.REJECT,
-    ).order_by("-created_at").values("reason")[:1]
     rejected = stories.filter(status=Story.Status.REJECTED).annotate(
-        reason=Subquery(latest_reason)
+        reason=latest_rejection_reason("story_id")
     ).values_list("reason", "result", "public").annotate(n=Sum("reports")).order_by()
     for reason, result, public, n in rejected:
         reason = reason if reason in RejectReason.values else RejectReason.OTHER
