@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import random
+import re
 from collections import defaultdict
 from itertools import islice
 
@@ -211,8 +212,11 @@ def test_nothing_personal_and_no_database_number_is_in_any_download(client, rese
     for fmt in FORMATS:
         text = download(client, treatment, fmt)
         assert ExportLog.objects.filter(format=fmt, people=6).exists()
+        # Random ids (study ids, FHIR entry uuids) can hold any digits, "1997" among them:
+        # that is chance, not a leak, so the words are looked for in everything else.
+        rest = re.sub(r"P[0-9A-F]{12}|urn:uuid:[0-9a-f-]{36}", "", text)
         for word in forbidden:
-            assert word.lower() not in text.lower(), (fmt, word)
+            assert word.lower() not in rest.lower(), (fmt, word)
         assert "Gda" not in text and "Katowice" not in text
 
 
